@@ -1,0 +1,51 @@
+"""cnnkit: the helper package of a course on convolutional neural networks.
+
+The notebooks of the course import it instead of repeating code. Submodules are
+loaded on first use, so ``import cnnkit`` is cheap and does not import TensorFlow::
+
+    import cnnkit
+    cnnkit.setup(seed=0)                      # versions, seed, quiet logs, PNG figures
+    (x, y), (xt, yt) = cnnkit.data.load_fashion_mnist()
+    epochs = cnnkit.quick(full=15, short=1)   # short mode for CI (CNNKIT_QUICK=1)
+
+Submodules: ``data``, ``training``, ``models``, ``augment``, ``ops``, ``kernels``,
+``viz``, ``transfer``, ``exercises``, ``student``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from cnnkit._mode import QUICK_ENV, is_quick, quick
+from cnnkit._setup import setup
+
+__version__ = "0.1.0"
+
+__all__ = ["QUICK_ENV", "__version__", "is_quick", "quick", "setup"]
+
+_SUBMODULES = frozenset(
+    {
+        "augment",
+        "data",
+        "exercises",
+        "kernels",
+        "models",
+        "ops",
+        "student",
+        "training",
+        "transfer",
+        "viz",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a submodule on first attribute access (``cnnkit.data``...)."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"cnnkit.{name}")
+    raise AttributeError(f"module 'cnnkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | _SUBMODULES)

@@ -1,0 +1,53 @@
+"""cnnkit.quick / cnnkit.is_quick / cnnkit.setup."""
+
+from __future__ import annotations
+
+import pytest
+
+import cnnkit
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", "on"])
+def test_quick_on(monkeypatch, value):
+    monkeypatch.setenv("CNNKIT_QUICK", value)
+    assert cnnkit.is_quick() is True
+    assert cnnkit.quick(full=20, short=1) == 1
+
+
+@pytest.mark.parametrize("value", [None, "", "0", "false", "No", "off"])
+def test_quick_off(monkeypatch, value):
+    if value is None:
+        monkeypatch.delenv("CNNKIT_QUICK", raising=False)
+    else:
+        monkeypatch.setenv("CNNKIT_QUICK", value)
+    assert cnnkit.is_quick() is False
+    assert cnnkit.quick(full=20, short=1) == 20
+
+
+def test_quick_typo_is_an_error(monkeypatch):
+    monkeypatch.setenv("CNNKIT_QUICK", "yse")
+    with pytest.raises(ValueError, match="CNNKIT_QUICK='yse' is not understood"):
+        cnnkit.is_quick()
+
+
+def test_setup_seeds_and_prints_versions(capsys, monkeypatch):
+    import numpy as np
+
+    monkeypatch.setenv("CNNKIT_QUICK", "1")
+    cnnkit.setup(seed=3)
+    first = np.random.rand()
+    cnnkit.setup(seed=3, verbose=False)
+    assert np.random.rand() == first
+    out = capsys.readouterr().out
+    assert "cnnkit 0.1.0" in out and "Keras 3." in out and "modo corto" in out
+
+
+def test_setup_rejects_bad_seed():
+    with pytest.raises(TypeError, match="seed must be an int"):
+        cnnkit.setup(seed="0")
+
+
+def test_lazy_submodules():
+    assert cnnkit.data.__name__ == "cnnkit.data"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        cnnkit.nope  # noqa: B018

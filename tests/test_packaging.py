@@ -1,0 +1,92 @@
+"""The project's set-up files agree with each other (pyproject, environment.yml, CI, README)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+ENVIRONMENT = yaml.safe_load((ROOT / "environment.yml").read_text())
+README = (ROOT / "README.md").read_text()
+
+
+def _pyproject_requirements() -> dict[str, Requirement]:
+    project = PYPROJECT["project"]
+    specs = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        specs += [s for s in extra if not s.startswith("cnnkit[")]
+    return {Requirement(s).name.lower(): Requirement(s) for s in specs}
+
+
+def _conda_and_pip() -> tuple[list[str], list[str]]:
+    conda, pip = [], []
+    for entry in ENVIRONMENT["dependencies"]:
+        if isinstance(entry, dict):
+            pip += entry.get("pip", [])
+        else:
+            conda.append(entry)
+    return conda, pip
+
+
+def test_every_dependency_has_a_compatible_release_range():
+    for spec in PYPROJECT["project"]["dependencies"]:
+        assert "~=" in spec, f"{spec!r} should use a compatible-release range (~=)"
+
+
+def test_environment_python_matches_requires_python():
+    conda, _ = _conda_and_pip()
+    pythons = [c for c in conda if c.startswith("python")]
+    assert len(pythons) == 1, f"environment.yml should pin python once, found {pythons}"
+    version = pythons[0].split("=")[-1]
+    assert version in SpecifierSet(PYPROJECT["project"]["requires-python"])
+    assert version == "3.11", "the course (and .ci/run) uses Python 3.11"
+
+
+def test_environment_installs_this_project_with_existing_extras():
+    _, pip = _conda_and_pip()
+    project_lines = [p for p in pip if re.match(r"^(-e\s+)?\.(\[.*\])?$", p.strip())]
+    assert project_lines, "environment.yml's pip section must install the project (-e .[...])"
+    extras = set(PYPROJECT["project"]["optional-dependencies"])
+    for line in project_lines:
+        asked = re.findall(r"\[(.*)\]", line)
+        for extra in (asked[0].split(",") if asked else []):
+            assert extra.strip() in extras, f"extra {extra!r} is not in pyproject.toml"
+
+
+def test_environment_declares_nothing_that_pyproject_does_not():
+    conda, pip = _conda_and_pip()
+    known = _pyproject_requirements()
+    others = [p for p in pip if not re.match(r"^(-e\s+)?\.", p.strip())]
+    others += [c for c in conda if c.split("=")[0] not in ("python", "pip")]
+    for entry in others:
+        name = re.split(r"[=<>~! \[]", entry, maxsplit=1)[0].lower()
+        assert name in known, f"environment.yml lists {entry!r}, which pyproject.toml lacks"
+        pinned = re.findall(r"==?([\d.]+)$", entry)
+        if pinned:
+            assert known[name].specifier.contains(pinned[0]), (
+                f"environment.yml pins {entry!r} outside pyproject's {known[name]}"
+            )
+
+
+def _readme_test_command() -> str:
+    commands = re.findall(r"^(bash scripts/test\.sh)\s*(?:#.*)?$", README, flags=re.MULTILINE)
+    assert commands, "README must show the test command `bash scripts/test.sh`"
+    return commands[0]
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    command = _readme_test_command()
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert command in ci_lines
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert f"run: {command}" in workflow
+
+
+def test_readme_shows_the_course_command():
+    assert re.search(r"^bash scripts/course\.sh\s*(#.*)?$", README, flags=re.MULTILINE)
