@@ -2,3 +2,7 @@
 copy a single function into an assignment."""
 
 __all__: list[str] = []
+
+from cnnkit.models.lenet import lenet5  # noqa: E402
+
+__all__ += ["lenet5"]

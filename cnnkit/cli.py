@@ -1,0 +1,80 @@
+"""The ``cnnkit`` command.
+
+Usage::
+
+    cnnkit student SOURCE... -o DIR     # student copies of exercise notebooks
+
+Also callable from Python: ``cnnkit.cli.main(["student", "nb.ipynb", "-o", "student"])``
+returns the exit status instead of exiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cnnkit", description="Tools of the cnnkit course for instructors."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    student = commands.add_parser(
+        "student",
+        help="make the student copies of exercise notebooks",
+        description=(
+            "Write the student copy of each SOURCE notebook into DIR (same file name): "
+            "code between '### BEGIN SOLUTION' and '### END SOLUTION' becomes "
+            "'# TU CÓDIGO AQUÍ' + 'raise NotImplementedError()', cells tagged 'solution' "
+            "are removed and outputs are cleared."
+        ),
+    )
+    student.add_argument("sources", nargs="+", metavar="SOURCE", help="instructor notebook")
+    student.add_argument(
+        "-o", "--output-dir", required=True, metavar="DIR", help="folder for the student copies"
+    )
+    return parser
+
+
+def _student(sources: Sequence[str], output_dir: str) -> int:
+    from cnnkit.student import make_student_copies
+
+    try:
+        written = make_student_copies(sources, output_dir)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"cnnkit student: error: {error}", file=sys.stderr)
+        return 2
+    for source, path in zip(sources, written, strict=True):
+        print(f"{source} -> {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the ``cnnkit`` command line.
+
+    Args:
+        argv: the arguments without the program name; ``None`` reads ``sys.argv[1:]``.
+
+    Returns:
+        The exit status: 0 on success, 2 on a usage error or a notebook with wrong
+        solution markers (the message goes to stderr).
+
+    Example:
+
+    ```python
+    from cnnkit.cli import main
+    main(["student", "notebooks/04_ejercicio_lenet5.ipynb", "-o", "student"])
+    ```
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits on --help and on usage errors
+        return exit_.code if isinstance(exit_.code, int) else 2
+    if args.command == "student":
+        return _student(args.sources, args.output_dir)
+    parser.print_help(sys.stderr)
+    return 2
