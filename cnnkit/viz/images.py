@@ -72,7 +72,14 @@ def show_images(
         raise ValueError(f"ncols must be a positive int, got {ncols!r}")
     cols = min(ncols, n)
     rows = math.ceil(n / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * (size + 0.25)), squeeze=False)
+    texts = [_title(i, labels, predictions, class_names, titles) for i in range(n)]
+    title_lines = max(text.count("\n") + 1 if text else 0 for text, _ in texts)
+    row_height = size + 0.18 * title_lines + 0.1  # room for the titles above each image
+    top = 0.4 if suptitle else 0.0
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(cols * size, rows * row_height + top), squeeze=False,
+        layout="constrained",
+    )
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= n:
@@ -80,12 +87,11 @@ def show_images(
             continue
         picture = pictures[i]
         ax.imshow(picture, cmap=cmap if picture.ndim == 2 else None, **_value_range(picture))
-        title, color = _title(i, labels, predictions, class_names, titles)
+        title, color = texts[i]
         if title:
             ax.set_title(title, fontsize=9, color=color)
     if suptitle:
         fig.suptitle(suptitle)
-    fig.tight_layout()
     return fig
 
 
