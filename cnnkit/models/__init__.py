@@ -3,6 +3,10 @@ copy a single function into an assignment."""
 
 __all__: list[str] = []
 
+from cnnkit.models.conv_net import conv_net, deck_cnn  # noqa: E402
+
+__all__ += ["conv_net", "deck_cnn"]
+
 from cnnkit.models.lenet import lenet5  # noqa: E402
 
 __all__ += ["lenet5"]

@@ -1,0 +1,514 @@
+"""What a CNN learned: its filters, its feature maps and where it looks (Grad-CAM).
+
+`show_filters` draws the kernels of a convolution layer, `show_feature_maps` the
+outputs of the layers for one image (deck 004's "output of each CNN layer"), and
+`grad_cam` / `grad_cam_heatmap` the class activation map of Selvaraju et al. All of
+them take Sequential or Functional models, built or not yet called (an unbuilt
+Sequential is built from the image's shape), and a layer by name or by index in
+`model.layers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from cnnkit.viz.images import show_images
+from cnnkit.viz.matrices import show_maps
+
+if TYPE_CHECKING:  # keras (and TensorFlow) load on first use, so `cnnkit.viz` stays light
+    import keras
+
+__all__ = ["show_filters", "show_feature_maps", "grad_cam", "grad_cam_heatmap"]
+
+
+def _kinds() -> dict[str, tuple[type, ...]]:
+    """Layer classes by role: convolutions, activation layers, pooling layers."""
+    import keras
+
+    layers = keras.layers
+    return {
+        "conv": (layers.Conv2D, layers.DepthwiseConv2D, layers.SeparableConv2D),
+        "activation": (layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU,
+                       layers.PReLU),
+        "pool": (layers.MaxPooling2D, layers.AveragePooling2D),
+    }
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _check_model(model: Any) -> keras.Model:
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"`model` must be a keras.Model (Sequential or Functional); got {type(model).__name__}."
+        )
+    return model
+
+
+def _as_batch(model: keras.Model, images: Any, name: str) -> tuple[np.ndarray, bool]:
+    """Float32 batch (N, H, W, C) and whether one image was given; builds an unbuilt model.
+
+    Integer images are scaled by 1/255. A 2-D array is one grey image; a 3-D array is one
+    image (H, W, C), or a batch of grey images (N, H, W) when the model takes
+    one-channel images and the last axis is not 1.
+    """
+    array = np.asarray(images)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"`{name}` must be a numeric image array; got dtype {array.dtype}.")
+    array = array.astype("float32") / 255.0 if array.dtype.kind in "biu" else array
+    array = array.astype("float32")
+    single = array.ndim in (2, 3)
+    channels = _input_channels(model)
+    if array.ndim == 3 and array.shape[-1] != 1 and (
+        channels == 1 or (channels is None and array.shape[-1] > 4)
+    ):
+        array, single = array[..., np.newaxis], False  # a batch of grey images (N, H, W)
+    elif array.ndim == 2:
+        array = array[np.newaxis, ..., np.newaxis]
+    elif array.ndim == 3:
+        array = array[np.newaxis]
+    if array.ndim != 4 or array.shape[0] == 0:
+        raise ValueError(
+            f"`{name}` must be one image (H, W) / (H, W, C) or a non-empty batch "
+            f"(N, H, W, C); got shape {np.shape(images)}."
+        )
+    if not model.built:
+        model.build((None, *array.shape[1:]))
+    expected = tuple(model.inputs[0].shape[1:])
+    if any(e is not None and e != a for e, a in zip(expected, array.shape[1:], strict=True)):
+        raise ValueError(
+            f"`{name}` has shape {np.shape(images)} but the model expects images of shape "
+            f"{expected}."
+        )
+    return array, single
+
+
+def _input_channels(model: keras.Model) -> int | None:
+    if model.built and model.inputs:
+        return model.inputs[0].shape[-1]
+    return None
+
+
+def _layer_names(layers: Sequence[keras.layers.Layer]) -> list[str]:
+    return [layer.name for layer in layers]
+
+
+def _resolve(
+    model: keras.Model, layer: str | int, candidates: list[keras.layers.Layer], kind: str
+) -> keras.layers.Layer:
+    """The layer `layer` (name or index in model.layers), which must be one of `candidates`."""
+    valid = _layer_names(candidates)
+    if isinstance(layer, str):
+        found = [lay for lay in model.layers if lay.name == layer]
+        if not found or found[0] not in candidates:
+            raise ValueError(f"`layer` {layer!r} is not a {kind} of the model; valid: {valid}.")
+        return found[0]
+    if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
+        if not -len(model.layers) <= layer < len(model.layers):
+            raise ValueError(
+                f"`layer` index {layer} is out of range for a model with {len(model.layers)} "
+                f"layers; use an index into model.layers or a name from {valid}."
+            )
+        chosen = model.layers[layer]
+        if chosen not in candidates:
+            raise ValueError(
+                f"`layer` {layer} is {chosen.name!r} ({type(chosen).__name__}), not a {kind}; "
+                f"valid: {valid}."
+            )
+        return chosen
+    raise TypeError(f"`layer` must be a layer name (str) or an index (int); got {layer!r}.")
+
+
+def _conv_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    import keras
+
+    return [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+
+
+def _spatial_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """Layers with a 4-D output (feature maps), the input layer excluded."""
+    import keras
+
+    out = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        try:
+            shape = layer.output.shape
+        except (AttributeError, ValueError, RuntimeError):
+            continue
+        if len(shape) == 4:
+            out.append(layer)
+    return out
+
+
+def _default_feature_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """Convolutions with a non-linear activation, activation layers and pooling layers."""
+    import keras
+
+    kinds = _kinds()
+    chosen = []
+    for layer in _spatial_layers(model):
+        is_conv = isinstance(layer, kinds["conv"])
+        linear = is_conv and getattr(layer, "activation", None) is keras.activations.linear
+        if (is_conv and not linear) or isinstance(layer, kinds["activation"] + kinds["pool"]):
+            chosen.append(layer)
+    return chosen
+
+
+def _feature_model(model: keras.Model, layers: Sequence[keras.layers.Layer]) -> keras.Model:
+    import keras
+
+    return keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
+
+
+def _ensure_built_for_filters(model: keras.Model) -> None:
+    if not model.built:
+        raise ValueError(
+            "`model` is not built yet, so its filters do not exist: start it with "
+            "keras.Input(shape), call model.build((None, H, W, C)) or call it on a batch first."
+        )
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def show_filters(
+    model: keras.Model,
+    layer: str | int | None = None,
+    *,
+    channel: int | None = None,
+    max_filters: int = 64,
+    ncols: int = 8,
+    cmap: str = "gray",
+) -> Figure:
+    """Draws the learned kernels of a convolution layer, one panel per filter.
+
+    Filters of a layer whose input has 3 channels are drawn in colour (each filter
+    stretched to [0, 1]); otherwise one input channel (`channel`) or, by default, the
+    mean over the input channels, each with its own grey scale (light = positive).
+
+    Args:
+        model: a built Sequential or Functional model.
+        layer: a `Conv2D` layer by name or index in `model.layers`; default the first
+            convolution.
+        channel: input channel to show for layers with more than one input channel;
+            None for the mean (or colour, with 3 input channels).
+        max_filters: at most this many filters (the first ones).
+        ncols: panels per row.
+        cmap: colour map of one-channel filters.
+
+    Returns:
+        The matplotlib `Figure`.
+
+    Raises:
+        ValueError: if the model is not built, has no convolution, `layer` is not one
+            of its convolutions (the message lists them) or `channel` is out of range.
+
+    Example:
+
+    ```python
+    viz.show_filters(model, "block1_conv1")
+    ```
+    """
+    _check_model(model)
+    _ensure_built_for_filters(model)
+    convs = _conv_layers(model)
+    if not convs:
+        raise ValueError("`model` has no Conv2D layer, so there are no filters to show.")
+    target = convs[0] if layer is None else _resolve(model, layer, convs, "Conv2D layer")
+    if isinstance(max_filters, bool) or not isinstance(max_filters, int) or max_filters < 1:
+        raise ValueError(f"`max_filters` must be a positive int; got {max_filters!r}.")
+    kernel = target.kernel.numpy()[..., :max_filters]  # (kh, kw, cin, F)
+    cin = kernel.shape[2]
+    if channel is not None and not (isinstance(channel, int) and 0 <= channel < cin):
+        raise ValueError(f"`channel` must be an int in [0, {cin}) for {target.name!r}; "
+                         f"got {channel!r}.")
+    title = f"{target.name}: {kernel.shape[-1]} filters {kernel.shape[0]}x{kernel.shape[1]}"
+    titles = [str(i) for i in range(kernel.shape[-1])]
+    if channel is None and cin == 3:
+        low = kernel.min(axis=(0, 1, 2), keepdims=True)
+        span = np.ptp(kernel, axis=(0, 1, 2), keepdims=True)
+        rgb = (kernel - low) / np.where(span > 0, span, 1.0)
+        return show_images(np.moveaxis(rgb, -1, 0), titles=titles, ncols=ncols, suptitle=title)
+    maps = kernel[:, :, channel, :] if channel is not None else kernel.mean(axis=2)
+    return show_maps(maps, titles=titles, ncols=ncols, cmap=cmap, suptitle=title, size=1.0)
+
+
+# ----------------------------------------------------------------------------- feature maps
+
+
+def show_feature_maps(
+    model: keras.Model,
+    image: Any,
+    layers: str | int | Sequence[str | int] | None = None,
+    *,
+    max_maps: int = 16,
+    ncols: int = 8,
+    cmap: str = "viridis",
+) -> list[Figure]:
+    """Draws the feature maps that each layer produces for one image.
+
+    One figure per layer (drawn with `cnnkit.viz.show_maps`), titled with the layer's
+    name and output shape; the maps go from edges in the first layers to coarse,
+    class-specific parts in the last ones.
+
+    Args:
+        model: a Sequential or Functional model (an unbuilt Sequential is built from
+            the image's shape).
+        image: one image, (H, W) or (H, W, C), uint8 (scaled by 1/255) or float.
+        layers: a layer or a list of layers (names or indices in `model.layers`) with
+            a 4-D output; default every convolution with its activation, every
+            activation layer and every pooling layer, in order.
+        max_maps: at most this many maps (channels) per layer, the first ones.
+        ncols: maps per row.
+        cmap: colour map.
+
+    Returns:
+        A list with one matplotlib `Figure` per layer.
+
+    Raises:
+        ValueError: if a layer is not one with feature maps (the message lists the valid
+            names) or the image does not fit the model's input.
+
+    Example:
+
+    ```python
+    figures = viz.show_feature_maps(model, x_test[0], max_maps=8)
+    ```
+    """
+    import keras
+
+    _check_model(model)
+    batch, _ = _as_batch(model, image, "image")
+    if batch.shape[0] != 1:
+        raise ValueError(f"`image` must be one image, not a batch of {batch.shape[0]}.")
+    if isinstance(max_maps, bool) or not isinstance(max_maps, int) or max_maps < 1:
+        raise ValueError(f"`max_maps` must be a positive int; got {max_maps!r}.")
+    spatial = _spatial_layers(model)
+    if layers is None:
+        chosen = _default_feature_layers(model) or spatial
+    else:
+        items = [layers] if isinstance(layers, (str, int, np.integer)) else list(layers)
+        chosen = [_resolve(model, item, spatial, "layer with feature maps") for item in items]
+    if not chosen:
+        raise ValueError("`model` has no layer with a 4-D output (feature maps) to show.")
+    outputs = _feature_model(model, chosen)(batch, training=False)
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    figures = []
+    for layer, maps in zip(chosen, outputs, strict=True):
+        maps = keras.ops.convert_to_numpy(maps)[0]
+        shown = maps[..., :max_maps]
+        title = f"{layer.name}: {' x '.join(str(d) for d in maps.shape)}"
+        if shown.shape[-1] < maps.shape[-1]:
+            title += f" (first {shown.shape[-1]} maps)"
+        figures.append(show_maps(shown, ncols=ncols, cmap=cmap, suptitle=title, size=1.1))
+    return figures
+
+
+# ----------------------------------------------------------------------------- Grad-CAM
+
+
+@contextmanager
+def _logits(model: keras.Model) -> Iterator[None]:
+    """Temporarily removes a final softmax so gradients flow from the class logits."""
+    import keras
+
+    last = model.layers[-1]
+    activation = getattr(last, "activation", None)
+    if activation is keras.activations.softmax:
+        last.activation = keras.activations.linear
+        try:
+            yield
+        finally:
+            last.activation = activation
+    else:
+        yield
+
+
+def _class_indices(class_index: Any, n: int, num_classes: int) -> np.ndarray | None:
+    if class_index is None:
+        return None
+    values = np.atleast_1d(np.asarray(class_index))
+    if values.dtype.kind not in "iu" or values.ndim != 1 or len(values) not in (1, n):
+        raise ValueError(
+            f"`class_index` must be None, an int or one int per image ({n}); got {class_index!r}."
+        )
+    if values.min() < 0 or values.max() >= num_classes:
+        raise ValueError(
+            f"`class_index` must be in [0, {num_classes}); got {class_index!r}."
+        )
+    return np.broadcast_to(values, (n,)).astype("int32")
+
+
+def _default_cam_layer(model: keras.Model) -> keras.layers.Layer:
+    pools = _kinds()["pool"]
+    candidates = [
+        layer for layer in _default_feature_layers(model) if not isinstance(layer, pools)
+    ] or _spatial_layers(model)
+    if not candidates:
+        raise ValueError("`model` has no layer with a 4-D output, so Grad-CAM has no map to use.")
+    return candidates[-1]
+
+
+def grad_cam_heatmap(
+    model: keras.Model,
+    images: Any,
+    layer: str | int | None = None,
+    *,
+    class_index: int | Sequence[int] | None = None,
+) -> np.ndarray:
+    """Computes Grad-CAM heat maps: where in the image the evidence for a class lies.
+
+    Reference:
+    - R. R. Selvaraju et al., "Grad-CAM: Visual Explanations from Deep Networks via
+      Gradient-based Localization", ICCV 2017.
+
+    The gradient of the class score (the logit: a final softmax is bypassed) with
+    respect to the feature maps of `layer` is averaged over each map; these weights
+    combine the maps, a ReLU keeps the positive evidence, and the result is resized
+    (bilinear) to the image size and divided by its maximum (all zeros when there is
+    no positive evidence).
+
+    Args:
+        model: a Sequential or Functional model (an unbuilt Sequential is built from
+            the images' shape).
+        images: one image (H, W) / (H, W, C) or a batch (N, H, W, C); uint8 images are
+            scaled by 1/255.
+        layer: a layer with a 4-D output, by name or index in `model.layers`; default
+            the last convolution (or its activation layer).
+        class_index: the class to explain: None for the predicted class of each image,
+            an int for all, or one int per image.
+
+    Returns:
+        float32 array in [0, 1]: (H, W) for one image, (N, H, W) for a batch.
+
+    Raises:
+        ValueError: if `layer` has no feature maps (the message lists the valid names),
+            `class_index` is out of range or the images do not fit the model.
+
+    Example:
+
+    ```python
+    heat = viz.grad_cam_heatmap(model, x_test[0])  # (28, 28)
+    ```
+    """
+    import keras
+    import tensorflow as tf
+
+    _check_model(model)
+    batch, single = _as_batch(model, images, "images")
+    target = (
+        _default_cam_layer(model)
+        if layer is None
+        else _resolve(model, layer, _spatial_layers(model), "layer with feature maps")
+    )
+    grad_model = keras.Model(inputs=model.inputs[0], outputs=[target.output, model.outputs[0]])
+    num_classes = model.outputs[0].shape[-1]
+    chosen = _class_indices(class_index, batch.shape[0], num_classes)
+    with _logits(model):
+        inputs = tf.convert_to_tensor(batch)
+        with tf.GradientTape() as tape:
+            maps, scores = grad_model(inputs, training=False)
+            if chosen is None:
+                chosen = np.asarray(tf.argmax(scores, axis=-1), dtype="int32")
+            score = tf.gather(scores, chosen, axis=1, batch_dims=1)
+        grads = tape.gradient(score, maps)
+    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
+    cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))
+    cam = tf.image.resize(cam[..., tf.newaxis], batch.shape[1:3], method="bilinear")[..., 0]
+    cam = tf.math.divide_no_nan(cam, tf.reduce_max(cam, axis=(1, 2), keepdims=True))
+    heat = np.clip(cam.numpy(), 0.0, 1.0).astype("float32")
+    return heat[0] if single else heat
+
+
+def grad_cam(
+    model: keras.Model,
+    image: Any,
+    layer: str | int | None = None,
+    *,
+    class_index: int | Sequence[int] | None = None,
+    class_names: Sequence[str] | None = None,
+    labels: Sequence[int] | None = None,
+    alpha: float = 0.45,
+    cmap: str = "jet",
+) -> Figure:
+    """Shows Grad-CAM for one or a few images: image, heat map and overlay, one row each.
+
+    Reference:
+    - R. R. Selvaraju et al., "Grad-CAM: Visual Explanations from Deep Networks via
+      Gradient-based Localization", ICCV 2017.
+
+    Args:
+        model: a Sequential or Functional classifier (see `grad_cam_heatmap`).
+        image: one image (H, W) / (H, W, C) or a batch (N, H, W, C).
+        layer: layer whose feature maps are used (name or index); default the last
+            convolution.
+        class_index: class to explain (None: the predicted class of each image).
+        class_names: names of the classes for the titles.
+        labels: true classes of the images, shown in the titles when given.
+        alpha: opacity of the heat map over the image, in [0, 1].
+        cmap: colour map of the heat map.
+
+    Returns:
+        The matplotlib `Figure`, with three `Axes` per image.
+
+    Raises:
+        ValueError: as `grad_cam_heatmap`, or if `alpha` is outside [0, 1] or `labels`
+            does not have one entry per image.
+
+    Example:
+
+    ```python
+    viz.grad_cam(model, x_test[:4], class_names=data.FASHION_MNIST_CLASSES_ES,
+                 labels=y_test[:4])
+    ```
+    """
+    import keras
+
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
+        raise ValueError(f"`alpha` must be a number in [0, 1]; got {alpha!r}.")
+    heat = grad_cam_heatmap(model, image, layer, class_index=class_index)
+    heat = heat[np.newaxis] if heat.ndim == 2 else heat
+    batch, _ = _as_batch(model, image, "image")
+    if labels is not None and len(labels) != len(batch):
+        raise ValueError(f"`labels` has {len(labels)} entries but there are {len(batch)} images.")
+    probs = keras.ops.convert_to_numpy(model(batch, training=False))
+    explained = _class_indices(class_index, len(batch), probs.shape[-1])
+    explained = probs.argmax(axis=-1) if explained is None else explained
+    target = layer if isinstance(layer, str) else _cam_layer_name(model, layer)
+
+    def name(i: int) -> str:
+        return str(class_names[i]) if class_names is not None else str(i)
+
+    fig, axes = plt.subplots(len(batch), 3, figsize=(7.5, 2.6 * len(batch)), squeeze=False)
+    for row, (img, cam) in enumerate(zip(batch, heat, strict=True)):
+        picture = img[..., 0] if img.shape[-1] == 1 else img
+        grey = "gray" if picture.ndim == 2 else None
+        first = name(int(labels[row])) if labels is not None else "input"
+        axes[row, 0].imshow(picture, cmap=grey)
+        axes[row, 0].set_title(first, fontsize=9)
+        axes[row, 1].imshow(cam, cmap=cmap, vmin=0.0, vmax=1.0)
+        axes[row, 1].set_title(f"Grad-CAM ({target})", fontsize=9)
+        axes[row, 2].imshow(picture, cmap=grey)
+        axes[row, 2].imshow(cam, cmap=cmap, alpha=alpha, vmin=0.0, vmax=1.0)
+        k = int(explained[row])
+        axes[row, 2].set_title(f"{name(k)}: p = {probs[row, k]:.2f}", fontsize=9)
+        for ax in axes[row]:
+            ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def _cam_layer_name(model: keras.Model, layer: int | None) -> str:
+    if layer is None:
+        return _default_cam_layer(model).name
+    return model.layers[layer].name

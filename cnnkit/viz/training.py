@@ -1,0 +1,320 @@
+"""Training plots: learning curves, confusion matrix and misclassified examples.
+
+The three figures every notebook that trains a model needs: `plot_history` draws the
+loss and accuracy curves (train solid, validation dashed) of one or several runs,
+`plot_confusion_matrix` wraps scikit-learn's `ConfusionMatrixDisplay`, and
+`show_misclassified` shows the test images the model got wrong with `show_images`.
+All three return the matplotlib `Figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = ["plot_history", "plot_confusion_matrix", "show_misclassified"]
+
+def _as_history_dict(run: Any, what: str) -> dict[str, list[float]]:
+    """Returns the ``{metric: [value per epoch]}`` dict of a keras History or a dict."""
+    if hasattr(run, "history") and isinstance(run.history, Mapping):
+        run = run.history
+    if not isinstance(run, Mapping):
+        raise TypeError(
+            f"`{what}` must be a keras.callbacks.History, a history dict "
+            f"(`history.history`) or a mapping label -> History/dict; got {type(run).__name__}."
+        )
+    out: dict[str, list[float]] = {}
+    for key, values in run.items():
+        if not isinstance(key, str) or isinstance(values, (str, bytes)):
+            raise TypeError(
+                f"`{what}` must map metric names to per-epoch values; "
+                f"got {key!r}: {type(values).__name__}."
+            )
+        try:
+            out[key] = [float(v) for v in np.ravel(np.asarray(values, dtype=float))]
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"`{what}`[{key!r}] must be a sequence of numbers (one per epoch); "
+                f"got {type(values).__name__}."
+            ) from err
+    return out
+
+
+def _is_run(value: Any) -> bool:
+    return (hasattr(value, "history") and isinstance(value.history, Mapping)) or isinstance(
+        value, Mapping
+    )
+
+
+def _normalize_runs(history: Any) -> dict[str | None, dict[str, list[float]]]:
+    """Turns any accepted `history` argument into ``{label or None: history dict}``."""
+    if isinstance(history, Mapping) and history and all(_is_run(v) for v in history.values()):
+        return {str(label): _as_history_dict(run, f"history[{label!r}]")
+                for label, run in history.items()}
+    return {None: _as_history_dict(history, "history")}
+
+
+def _validate_metrics(metrics: Any, runs: Mapping[str | None, Mapping[str, Any]]) -> list[str]:
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    if not isinstance(metrics, Sequence) or not metrics or not all(
+        isinstance(m, str) for m in metrics
+    ):
+        raise TypeError(
+            f"`metrics` must be a non-empty tuple of metric names such as ('loss', 'accuracy'); "
+            f"got {metrics!r}."
+        )
+    available = sorted({k for run in runs.values() for k in run if not k.startswith("val_")})
+    missing = [m for m in metrics if not any(m in run for run in runs.values())]
+    if missing:
+        raise ValueError(
+            f"`metrics` contains {missing}, which no run recorded; available metrics: "
+            f"{available}. Pass metrics= with names from that list."
+        )
+    return list(metrics)
+
+
+def _plot_run(ax: Any, run: Mapping[str, list[float]], metric: str, label: str | None,
+              color: str) -> None:
+    """Draws one run's train (solid) and validation (dashed) curves of `metric` on `ax`."""
+    if metric.startswith("val_"):
+        curves = [(metric, "--", "val")]
+    else:
+        curves = [(metric, "-", "train"), (f"val_{metric}", "--", "val")]
+    prefix = "" if label is None else f"{label} "
+    for key, style, kind in curves:
+        if key not in run:
+            continue
+        values = run[key]
+        epochs = np.arange(1, len(values) + 1)
+        ax.plot(epochs, values, style, color=color, marker="." if len(values) < 30 else None,
+                label=f"{prefix}{kind}")
+
+
+def plot_history(
+    history: Any,
+    *,
+    metrics: Sequence[str] = ("loss", "accuracy"),
+    title: str | None = None,
+) -> Figure:
+    """Plots learning curves: one panel per metric, train solid and validation dashed.
+
+    Args:
+        history: a `keras.callbacks.History` (what `model.fit` returns), its
+            `history.history` dict, or a mapping ``label -> History or dict`` to
+            compare several runs on the same axes (one colour per run).
+        metrics: metric names to plot, one panel each (default loss and accuracy).
+            The validation curve ``val_<metric>`` is drawn when it was recorded.
+        title: optional title over the whole figure.
+
+    Returns:
+        The matplotlib `Figure`, with one `Axes` per metric.
+
+    Raises:
+        TypeError: if `history` or `metrics` has the wrong type.
+        ValueError: if a metric was recorded by none of the runs.
+
+    Example:
+
+    ```python
+    history = model.fit(x, y, validation_split=0.1, epochs=5, verbose=0)
+    viz.plot_history(history)
+    viz.plot_history({"sin BN": h1, "con BN": h2}, metrics=("val_accuracy",))
+    ```
+    """
+    runs = _normalize_runs(history)
+    names = _validate_metrics(metrics, runs)
+    fig, axes = plt.subplots(1, len(names), figsize=(5.0 * len(names), 3.6), squeeze=False)
+    colors = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
+    for ax, metric in zip(axes[0], names, strict=True):
+        for i, (label, run) in enumerate(runs.items()):
+            _plot_run(ax, run, metric, label, colors[i % len(colors)])
+        ax.set_title(metric)
+        ax.set_xlabel("epoch")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    if title is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _as_labels(y: Any, name: str) -> np.ndarray:
+    """Class indices from integer labels (N,) or scores / one-hot rows (N, C)."""
+    arr = np.asarray(y)
+    if arr.ndim == 2:
+        arr = arr.argmax(axis=1)
+    elif arr.ndim != 1:
+        raise ValueError(
+            f"`{name}` must be class indices of shape (N,) or scores of shape (N, C); "
+            f"got shape {arr.shape}."
+        )
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        if not np.all(np.equal(np.mod(arr, 1), 0)):
+            raise ValueError(f"`{name}` must hold integer class indices; got dtype {arr.dtype}.")
+        arr = arr.astype(int)
+    return arr
+
+
+def _check_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    true, pred = _as_labels(y_true, "y_true"), _as_labels(y_pred, "y_pred")
+    if true.shape != pred.shape:
+        raise ValueError(
+            f"`y_true` and `y_pred` must have one entry per example; got {true.shape[0]} "
+            f"and {pred.shape[0]}."
+        )
+    if true.size == 0:
+        raise ValueError("`y_true` is empty: pass at least one example.")
+    return true, pred
+
+
+def plot_confusion_matrix(
+    y_true: Any,
+    y_pred: Any,
+    *,
+    class_names: Sequence[str] | None = None,
+    normalize: str | None = None,
+    title: str | None = None,
+    cmap: str = "Blues",
+) -> Figure:
+    """Plots the confusion matrix with scikit-learn's `ConfusionMatrixDisplay`.
+
+    Rows are the true classes, columns the predicted ones; the diagonal holds the
+    correct predictions.
+
+    Args:
+        y_true: true class indices, shape (N,), or one-hot rows (N, C).
+        y_pred: predicted class indices (N,) or scores / probabilities (N, C), e.g.
+            the output of `model.predict` (the arg-max is taken).
+        class_names: names for the ticks, one per class (default: the indices).
+        normalize: None for counts, or "true", "pred", "all" as in
+            `sklearn.metrics.confusion_matrix` (e.g. "true": each row sums to 1).
+        title: optional axes title.
+        cmap: matplotlib colour map name.
+
+    Returns:
+        The matplotlib `Figure` (one `Axes` for the matrix plus the colour bar).
+
+    Raises:
+        ValueError: if the label arrays disagree in length, `normalize` is not one of
+            the allowed values, or `class_names` does not cover the classes present.
+
+    Example:
+
+    ```python
+    probs = model.predict(x_test, verbose=0)
+    viz.plot_confusion_matrix(y_test, probs, class_names=data.FASHION_MNIST_CLASSES)
+    ```
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    true, pred = _check_pair(y_true, y_pred)
+    if normalize not in (None, "true", "pred", "all"):
+        raise ValueError(
+            f"`normalize` must be None, 'true', 'pred' or 'all'; got {normalize!r}."
+        )
+    num_classes = int(max(true.max(), pred.max())) + 1
+    if class_names is not None:
+        class_names = [str(c) for c in class_names]
+        if len(class_names) < num_classes:
+            raise ValueError(
+                f"`class_names` has {len(class_names)} names but the labels go up to "
+                f"class {num_classes - 1}; pass one name per class."
+            )
+        num_classes = len(class_names)
+    size = max(4.0, 0.6 * num_classes + 1.5)
+    fig, ax = plt.subplots(figsize=(size + 1.0, size))
+    ConfusionMatrixDisplay.from_predictions(
+        true,
+        pred,
+        labels=list(range(num_classes)),
+        display_labels=class_names,
+        normalize=normalize,
+        cmap=cmap,
+        ax=ax,
+        xticks_rotation=45 if class_names is not None else "horizontal",
+        values_format=".2f" if normalize else "d",
+        colorbar=True,
+    )
+    if class_names is not None:
+        plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
+    if title is not None:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_misclassified(
+    images: Any,
+    y_true: Any,
+    y_pred: Any,
+    *,
+    class_names: Sequence[str] | None = None,
+    n: int = 16,
+    ncols: int = 8,
+    suptitle: str | None = None,
+) -> Figure:
+    """Shows the examples the model got wrong, with their true and predicted labels.
+
+    When `y_pred` holds scores (N, C), the mistakes made with the highest confidence
+    come first; with class indices they keep the order of `images`.
+
+    Args:
+        images: the images, (N, H, W), (N, H, W, 1) or (N, H, W, 3).
+        y_true: true class indices (N,) or one-hot rows (N, C).
+        y_pred: predicted class indices (N,) or scores (N, C) from `model.predict`.
+        class_names: class names for the titles (default: the indices).
+        n: at most this many mistakes are shown.
+        ncols: images per row.
+        suptitle: optional title over the grid.
+
+    Returns:
+        The matplotlib `Figure` drawn by `cnnkit.viz.show_images` (an empty figure
+        with a note when there is no mistake to show).
+
+    Raises:
+        ValueError: if `images` and the labels disagree in length or `n` < 1.
+
+    Example:
+
+    ```python
+    probs = model.predict(x_test, verbose=0)
+    viz.show_misclassified(x_test, y_test, probs, class_names=data.FASHION_MNIST_CLASSES)
+    ```
+    """
+    from cnnkit.viz.images import show_images
+
+    true, pred = _check_pair(y_true, y_pred)
+    images = np.asarray(images)
+    if images.shape[0] != true.shape[0]:
+        raise ValueError(
+            f"`images` has {images.shape[0]} examples but the labels have {true.shape[0]}; "
+            "pass the same examples to both."
+        )
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"`n` must be a positive integer; got {n!r}.")
+    wrong = np.flatnonzero(true != pred)
+    scores = np.asarray(y_pred)
+    if scores.ndim == 2:
+        wrong = wrong[np.argsort(-scores[wrong, pred[wrong]], kind="stable")]
+    wrong = wrong[:n]
+    if wrong.size == 0:
+        fig, ax = plt.subplots(figsize=(4, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no misclassified examples", ha="center", va="center")
+        if suptitle is not None:
+            fig.suptitle(suptitle)
+        return fig
+    return show_images(
+        images[wrong],
+        labels=true[wrong],
+        predictions=pred[wrong],
+        class_names=class_names,
+        ncols=ncols,
+        suptitle=suptitle,
+    )

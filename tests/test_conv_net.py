@@ -1,0 +1,150 @@
+"""Tests for cnnkit.models.conv_net: the deck 002 pattern builder and deck 001's model."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+
+import keras
+import numpy as np
+import pytest
+
+from cnnkit.models import conv_net, deck_cnn
+
+# the module cnnkit.models.conv_net (the package attribute of that name is the function)
+CONV_NET_MODULE = importlib.import_module("cnnkit.models.conv_net")
+
+
+def layer_types(model: keras.Model) -> list[str]:
+    return [type(layer).__name__ for layer in model.layers]
+
+
+def test_deck_cnn_has_the_slides_parameter_count_and_layers():
+    model = deck_cnn()
+    assert model.count_params() == 1_413_834
+    assert layer_types(model) == [
+        "Conv2D", "MaxPooling2D", "Conv2D", "Conv2D", "MaxPooling2D", "Conv2D", "Conv2D",
+        "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense", "Dropout", "Dense",
+    ]  # fmt: skip
+    first = model.get_layer("block1_conv1")
+    assert first.kernel_size == (7, 7) and first.filters == 64 and first.padding == "same"
+    assert model.get_layer("flatten").output.shape == (None, 3 * 3 * 256)
+    assert model.get_layer("predictions").activation is keras.activations.softmax
+    assert [model.get_layer(n).rate for n in ("fc1_dropout", "fc2_dropout")] == [0.5, 0.5]
+    assert model.outputs[0].shape == (None, 10)
+
+
+def test_deck_cnn_is_conv_net_with_the_deck_arguments():
+    built = conv_net(
+        (28, 28, 1), 10, filters=(64, 128, 256), convs_per_block=(1, 2, 2),
+        kernel_size=(7, 3, 3), dense=(128, 64), dropout=0.5,
+    )  # fmt: skip
+    deck = deck_cnn()
+    assert built.count_params() == deck.count_params()
+    shapes = [w.shape for w in built.weights]
+    assert shapes == [w.shape for w in deck.weights]
+
+
+def test_deck_cnn_other_inputs_and_validation():
+    assert deck_cnn((32, 32, 3), 5).outputs[0].shape == (None, 5)
+    with pytest.raises(ValueError, match="num_classes"):
+        deck_cnn(num_classes=1)
+    with pytest.raises(ValueError, match="too small"):
+        deck_cnn((4, 4, 1))
+
+
+def test_conv_net_layer_names_follow_the_pattern():
+    model = conv_net((28, 28, 1), 10, filters=(8, 16), convs_per_block=2, dense=(32, 16))
+    names = [layer.name for layer in model.layers]
+    assert names == [
+        "image", "block1_conv1", "block1_conv2", "block1_pool", "block2_conv1", "block2_conv2",
+        "block2_pool", "flatten", "fc1", "fc2", "predictions",
+    ]  # fmt: skip
+    # 28 -> 14 -> 7 after two poolings, 16 filters
+    assert model.get_layer("flatten").output.shape == (None, 7 * 7 * 16)
+    assert model.count_params() == (
+        (9 * 1 * 8 + 8) + (9 * 8 * 8 + 8) + (9 * 8 * 16 + 16) + (9 * 16 * 16 + 16)
+        + (784 * 32 + 32) + (32 * 16 + 16) + (16 * 10 + 10)
+    )  # fmt: skip
+
+
+def test_conv_net_batch_norm_global_pool_and_dropout():
+    model = conv_net(
+        (28, 28, 1), 10, filters=(8, 16), dense=(32,), batch_norm=True, global_pool=True,
+        dropout=0.25, activation="elu",
+    )  # fmt: skip
+    names = [layer.name for layer in model.layers]
+    assert names[1:4] == ["block1_conv1", "block1_bn1", "block1_elu1"]
+    assert not model.get_layer("block1_conv1").use_bias
+    assert "global_pool" in names and "flatten" not in names
+    assert model.get_layer("fc1_dropout").rate == 0.25
+    assert model.get_layer("global_pool").output.shape == (None, 16)
+
+
+def test_conv_net_pool_options_and_linear_classifier():
+    no_pool = conv_net((8, 8, 1), 3, filters=(4,), convs_per_block=1, dense=(), pool=None)
+    assert "block1_pool" not in [layer.name for layer in no_pool.layers]
+    avg = conv_net((8, 8, 1), 3, filters=(4,), pool="avg")
+    assert isinstance(avg.get_layer("block1_pool"), keras.layers.AveragePooling2D)
+    linear = conv_net((28, 28, 1), 10, filters=(), dense=())  # N = M = K = 0 (deck 002)
+    assert linear.count_params() == 28 * 28 * 10 + 10
+
+
+def test_conv_net_regularizers_add_losses():
+    model = conv_net((8, 8, 1), 3, filters=(4,), convs_per_block=1, dense=(5,), l1=1e-3, l2=1e-2)
+    model(np.ones((1, 8, 8, 1), "float32"))
+    assert len(model.losses) == 3  # one conv, one hidden dense, the output layer
+    config = model.get_layer("block1_conv1").kernel_regularizer.get_config()
+    assert config["l1"] == pytest.approx(1e-3) and config["l2"] == pytest.approx(1e-2)
+    assert conv_net((8, 8, 1), 3, filters=(4,)).get_layer("fc1").kernel_regularizer is None
+
+
+def test_conv_net_predicts_probabilities():
+    model = conv_net((16, 16, 3), 4, filters=(4, 8), dense=(8,), batch_norm=True)
+    probs = model.predict(np.random.default_rng(0).random((2, 16, 16, 3)), verbose=0)
+    assert probs.shape == (2, 4)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_conv_net_variable_size_input_with_global_pool():
+    model = conv_net((None, None, 1), 2, filters=(4,), global_pool=True)
+    assert model.predict(np.zeros((1, 20, 12, 1)), verbose=0).shape == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"input_shape": (28, 28)}, "input_shape"),
+        ({"input_shape": (28, None, 1)}, "input_shape"),
+        ({"num_classes": 1}, "num_classes"),
+        ({"filters": (32, 0)}, "filters"),
+        ({"filters": "32"}, "filters"),
+        ({"convs_per_block": (1, 2, 3, 4)}, "convs_per_block"),
+        ({"kernel_size": 0}, "kernel_size"),
+        ({"dense": (128.0,)}, "dense"),
+        ({"pool": "min"}, "pool"),
+        ({"dropout": 1.0}, "dropout"),
+        ({"l2": -1.0}, "l2"),
+        ({"activation": "relux"}, "activation"),
+        ({"batch_norm": 1}, "batch_norm"),
+        ({"filters": (8,) * 5}, "too small"),
+    ],
+)
+def test_conv_net_validates_arguments(kwargs, message):
+    args = {"input_shape": (28, 28, 1), "num_classes": 10, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        conv_net(args.pop("input_shape"), args.pop("num_classes"), **args)
+
+
+def test_builders_depend_only_on_keras():
+    tree = ast.parse(inspect.getsource(CONV_NET_MODULE))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    assert imported <= {"__future__", "collections", "typing", "keras"}
+    for builder in (conv_net, deck_cnn):
+        assert inspect.getdoc(builder).splitlines()[0].startswith("Instantiates")

@@ -1,0 +1,204 @@
+"""Tests for cnnkit.viz.network: filters, feature maps and Grad-CAM."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import keras  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from cnnkit.viz.network import (  # noqa: E402
+    grad_cam,
+    grad_cam_heatmap,
+    show_feature_maps,
+    show_filters,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def functional_model() -> keras.Model:
+    inputs = keras.Input((12, 12, 1))
+    x = keras.layers.Conv2D(4, 3, padding="same", activation="relu", name="c1")(inputs)
+    x = keras.layers.MaxPooling2D(name="p1")(x)
+    x = keras.layers.Conv2D(6, 3, padding="same", name="c2")(x)
+    x = keras.layers.BatchNormalization(name="bn2")(x)
+    x = keras.layers.Activation("relu", name="relu2")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    outputs = keras.layers.Dense(3, activation="softmax", name="out")(x)
+    return keras.Model(inputs, outputs)
+
+
+def unbuilt_sequential() -> keras.Sequential:
+    return keras.Sequential(
+        [
+            keras.layers.Conv2D(4, 3, activation="relu", name="c1"),
+            keras.layers.MaxPooling2D(name="p1"),
+            keras.layers.Conv2D(5, 3, activation="relu", name="c2"),
+            keras.layers.Flatten(name="flat"),
+            keras.layers.Dense(3, activation="softmax", name="out"),
+        ]
+    )
+
+
+IMAGE = np.random.default_rng(0).integers(0, 256, (12, 12), dtype=np.uint8)
+
+
+def quadrant_model(scale: float, softmax: bool) -> keras.Model:
+    """Class 0's logit is the mean of channel 0, class 1's of channel 1 (fixed weights).
+
+    The 1x1 convolution with stride 2 copies each channel onto a 8x8 grid, so the
+    heat map has to be upsampled to the 16x16 image.
+    """
+    inputs = keras.Input((16, 16, 2))
+    conv = keras.layers.Conv2D(2, 1, strides=2, name="conv")
+    x = conv(inputs)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    dense = keras.layers.Dense(2, activation="softmax" if softmax else None, name="logits")
+    outputs = dense(x)
+    conv.set_weights([np.eye(2, dtype="float32").reshape(1, 1, 2, 2), np.zeros(2, "float32")])
+    dense.set_weights([scale * np.eye(2, dtype="float32"), np.zeros(2, "float32")])
+    return keras.Model(inputs, outputs)
+
+
+def two_blob_image() -> np.ndarray:
+    """Evidence for class 0 in the top-left quadrant, for class 1 in the bottom-right."""
+    image = np.zeros((16, 16, 2), "float32")
+    image[2:6, 2:6, 0] = 1.0
+    image[10:14, 10:14, 1] = 0.6
+    return image
+
+
+def quadrant_means(heat: np.ndarray) -> tuple[float, float]:
+    return float(heat[:8, :8].mean()), float(heat[8:, 8:].mean())
+
+
+# ----------------------------------------------------------------------------- Grad-CAM
+
+
+def test_grad_cam_finds_the_quadrant_that_holds_the_evidence():
+    model = quadrant_model(scale=1.0, softmax=False)
+    image = two_blob_image()
+    heat0 = grad_cam_heatmap(model, image, "conv", class_index=0)
+    heat1 = grad_cam_heatmap(model, image, "conv", class_index=1)
+    top0, bottom0 = quadrant_means(heat0)
+    top1, bottom1 = quadrant_means(heat1)
+    assert heat0.shape == (16, 16) and heat0.dtype == np.float32
+    assert top0 > 0.2 and bottom0 < 0.05 * top0
+    assert bottom1 > 0.2 and top1 < 0.05 * bottom1
+    assert heat0.max() == pytest.approx(1.0) and heat0.min() >= 0.0
+
+
+def test_grad_cam_default_class_is_the_prediction():
+    model = quadrant_model(scale=1.0, softmax=True)
+    image = two_blob_image()  # channel 0 has more mass: class 0 is predicted
+    assert model.predict(image[None], verbose=0).argmax() == 0
+    np.testing.assert_allclose(
+        grad_cam_heatmap(model, image), grad_cam_heatmap(model, image, class_index=0)
+    )
+
+
+def test_grad_cam_uses_logits_when_the_softmax_saturates():
+    # With logits 1000 apart the softmax gradient underflows to exactly zero; Grad-CAM
+    # must bypass the softmax to still see the evidence (and restore the activation).
+    model = quadrant_model(scale=8000.0, softmax=True)
+    heat = grad_cam_heatmap(model, two_blob_image(), "conv", class_index=0)
+    top, bottom = quadrant_means(heat)
+    assert top > 0.2 and bottom < 0.05 * top
+    assert model.get_layer("logits").activation is keras.activations.softmax
+
+
+def test_grad_cam_heatmap_batch_and_unbuilt_sequential():
+    model = unbuilt_sequential()
+    batch = np.random.default_rng(1).random((3, 12, 12)).astype("float32")
+    heat = grad_cam_heatmap(model, batch, "c2")
+    assert heat.shape == (3, 12, 12)
+    assert 0.0 <= heat.min() and heat.max() <= 1.0
+    assert grad_cam_heatmap(model, batch[0], -3).shape == (12, 12)  # index of "c2"
+
+
+def test_grad_cam_figure_has_three_panels_per_image():
+    model = functional_model()
+    fig = grad_cam(model, np.stack([IMAGE, IMAGE]), class_names=["a", "b", "c"], labels=[2, 1])
+    assert len(fig.axes) == 6
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0] == "c" and titles[3] == "b"
+    assert titles[1] == "Grad-CAM (relu2)"  # the last convolution's activation
+    assert titles[2].split(":")[0] in {"a", "b", "c"}
+
+
+def test_grad_cam_rejects_bad_arguments():
+    model = functional_model()
+    with pytest.raises(ValueError, match=r"valid: \['c1', 'p1', 'c2', 'bn2', 'relu2'\]"):
+        grad_cam_heatmap(model, IMAGE, "gap")
+    with pytest.raises(ValueError, match="class_index"):
+        grad_cam_heatmap(model, IMAGE, class_index=3)
+    with pytest.raises(ValueError, match="expects images of shape"):
+        grad_cam_heatmap(model, np.zeros((10, 10)))
+    with pytest.raises(ValueError, match="alpha"):
+        grad_cam(model, IMAGE, alpha=2)
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def test_show_filters_draws_one_panel_per_filter():
+    model = functional_model()
+    fig = show_filters(model)
+    assert len(fig.axes) == 4
+    assert fig._suptitle.get_text() == "c1: 4 filters 3x3"
+    assert len(show_filters(model, "c2", channel=1, max_filters=5).axes) == 5
+
+
+def test_show_filters_rgb_layer_is_drawn_in_colour():
+    model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(2, 3, name="rgb")])
+    fig = show_filters(model, 0)
+    assert len(fig.axes) == 2
+    assert fig.axes[0].get_images()[0].get_array().shape == (3, 3, 3)
+
+
+def test_show_filters_errors_list_the_convolutions():
+    model = functional_model()
+    with pytest.raises(ValueError, match=r"valid: \['c1', 'c2'\]"):
+        show_filters(model, "p1")
+    with pytest.raises(ValueError, match="out of range"):
+        show_filters(model, 40)
+    with pytest.raises(ValueError, match="not built"):
+        show_filters(unbuilt_sequential())
+    with pytest.raises(TypeError, match="model"):
+        show_filters("not a model")
+
+
+# ----------------------------------------------------------------------------- feature maps
+
+
+def test_feature_maps_default_layers_and_shapes():
+    figures = show_feature_maps(functional_model(), IMAGE)
+    titles = [fig._suptitle.get_text() for fig in figures]
+    # c2 has no activation (BatchNormalization follows): its activation layer stands for it
+    assert titles == ["c1: 12 x 12 x 4", "p1: 6 x 6 x 4", "relu2: 6 x 6 x 6"]
+    assert [len(fig.axes) for fig in figures] == [4, 4, 6]
+
+
+def test_feature_maps_of_an_unbuilt_sequential_by_name_and_index():
+    model = unbuilt_sequential()
+    figures = show_feature_maps(model, IMAGE, layers=[0, "c2"], max_maps=3)
+    titles = [fig._suptitle.get_text() for fig in figures]
+    assert titles == ["c1: 10 x 10 x 4 (first 3 maps)", "c2: 3 x 3 x 5 (first 3 maps)"]
+    assert all(len(fig.axes) == 3 for fig in figures)
+
+
+def test_feature_maps_reject_a_dense_layer_and_a_batch():
+    model = functional_model()
+    with pytest.raises(ValueError, match="not a layer with feature maps"):
+        show_feature_maps(model, IMAGE, layers="out")
+    with pytest.raises(ValueError, match="one image"):
+        show_feature_maps(model, np.stack([IMAGE, IMAGE]))
