@@ -1,6 +1,7 @@
 """Visualizers of the course: image grids, matrices, curves, confusion matrices, filters,
 feature maps and Grad-CAM. Every function returns the matplotlib Figure it drew."""
 
+from cnnkit.viz.experiments import plot_accuracy_vs_examples, plot_stages
 from cnnkit.viz.images import show_images
 from cnnkit.viz.matrices import compare_images, show_kernel, show_maps, show_matrices, show_matrix
 from cnnkit.viz.network import grad_cam, grad_cam_heatmap, show_feature_maps, show_filters
@@ -9,3 +10,4 @@ from cnnkit.viz.training import plot_confusion_matrix, plot_history, show_miscla
 __all__ = ["show_images", "plot_history", "plot_confusion_matrix", "show_misclassified"]
 __all__ += ["show_matrix", "show_kernel", "show_matrices", "show_maps", "compare_images"]
 __all__ += ["show_filters", "show_feature_maps", "grad_cam", "grad_cam_heatmap"]
+__all__ += ["plot_stages", "plot_accuracy_vs_examples"]

@@ -1,0 +1,174 @@
+"""Plots of experiments: training in stages and accuracy against the amount of data.
+
+`plot_stages` draws the learning curves of a training done in consecutive stages
+(feature extraction, then fine-tuning) on one epoch axis, with a line where each stage
+starts. `plot_accuracy_vs_examples` draws the accuracy of several methods against the
+number of labelled training examples (mean over repetitions, with their range).
+Both return the matplotlib `Figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+__all__ = ["plot_stages", "plot_accuracy_vs_examples"]
+
+
+def _history_dict(run: Any, label: str) -> dict[str, list[float]]:
+    if hasattr(run, "history") and isinstance(run.history, Mapping):
+        run = run.history
+    if not isinstance(run, Mapping):
+        raise TypeError(
+            f"stage {label!r} must be a keras.callbacks.History or its `history` dict, "
+            f"got {type(run).__name__}."
+        )
+    return {str(k): [float(v) for v in np.ravel(values)] for k, values in run.items()}
+
+
+def plot_stages(
+    stages: Mapping[str, Any],
+    *,
+    metrics: Sequence[str] = ("loss", "accuracy"),
+    title: str | None = None,
+) -> Figure:
+    """Plots the learning curves of consecutive training stages on one epoch axis.
+
+    Each stage continues where the previous one ended (e.g. "feature extraction" then
+    "fine-tuning" of the same model): its epochs are numbered after the previous stage's,
+    a dotted vertical line marks where it starts, and its curves get their own colour
+    (train solid, validation dashed).
+
+    Args:
+        stages: an ordered mapping ``stage name -> keras History (or its dict)``.
+        metrics: metric names, one panel each; ``val_<metric>`` is drawn when recorded.
+        title: optional title over the figure.
+
+    Returns:
+        The matplotlib `Figure`, with one `Axes` per metric.
+
+    Raises:
+        TypeError: if `stages` is not a non-empty mapping of histories.
+        ValueError: if a metric was not recorded by every stage.
+
+    Example:
+
+    ```python
+    h1 = model.fit(train, epochs=10, validation_data=val, verbose=0)   # head only
+    transfer.unfreeze(model, layers="block3_conv"); model.compile(...)
+    h2 = model.fit(train, epochs=10, validation_data=val, verbose=0)   # fine-tuning
+    viz.plot_stages({"extracción": h1, "ajuste fino": h2})
+    ```
+    """
+    if not isinstance(stages, Mapping) or not stages:
+        raise TypeError(
+            "`stages` must be a non-empty mapping such as {'extracción': h1, 'ajuste fino': h2}"
+        )
+    if isinstance(metrics, str):
+        metrics = (metrics,)
+    runs = {str(name): _history_dict(run, str(name)) for name, run in stages.items()}
+    for metric in metrics:
+        missing = [name for name, run in runs.items() if metric not in run]
+        if missing:
+            raise ValueError(
+                f"metric {metric!r} was not recorded by stage(s) {missing}; pass metrics= "
+                "with names every stage recorded (e.g. 'loss', 'accuracy')."
+            )
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.6), squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        start = 0
+        for i, (name, run) in enumerate(runs.items()):
+            values = run[metric]
+            epochs = np.arange(start + 1, start + len(values) + 1)
+            color = f"C{i}"
+            ax.plot(epochs, values, "-", color=color, marker=".", label=f"{name} train")
+            if f"val_{metric}" in run:
+                ax.plot(epochs, run[f"val_{metric}"], "--", color=color, marker=".",
+                        label=f"{name} val")
+            if start > 0:
+                ax.axvline(start + 0.5, color="gray", linestyle=":", linewidth=1)
+            start += len(values)
+        ax.set_title(metric)
+        ax.set_xlabel("epoch")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    if title is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_accuracy_vs_examples(
+    results: Any,
+    *,
+    x: str = "n",
+    y: str = "accuracy",
+    hue: str = "strategy",
+    logx: bool = True,
+    title: str | None = None,
+) -> Figure:
+    """Plots accuracy against the number of labelled examples, one line per method.
+
+    Each line joins the mean over repetitions (e.g. seeds) at each size; a shaded band
+    spans the lowest to the highest repetition.
+
+    Args:
+        results: a pandas DataFrame (or a mapping of equal-length columns) with one row
+            per run and at least the columns `x`, `y` and `hue`.
+        x: column with the number of labelled examples.
+        y: column with the accuracy (or any metric).
+        hue: column naming the method of each run.
+        logx: logarithmic x axis (sizes such as 50, 100, 500, 1000...).
+        title: optional axes title.
+
+    Returns:
+        The matplotlib `Figure`.
+
+    Raises:
+        ValueError: if a column is missing or `results` is empty.
+
+    Example:
+
+    ```python
+    df = pd.DataFrame(rows)   # columns: n, strategy, seed, accuracy
+    viz.plot_accuracy_vs_examples(df, hue="strategy")
+    ```
+    """
+    import pandas as pd
+
+    frame = results if isinstance(results, pd.DataFrame) else pd.DataFrame(results)
+    missing = [c for c in (x, y, hue) if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"`results` has no column(s) {missing}; its columns are {list(frame.columns)}. "
+            "Pass x=, y= and hue= with the names of your columns."
+        )
+    if frame.empty:
+        raise ValueError("`results` is empty: run the experiment first.")
+    stats = frame.groupby([hue, x], sort=False)[y].agg(["mean", "min", "max"]).reset_index()
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    for i, (name, group) in enumerate(stats.groupby(hue, sort=False)):
+        group = group.sort_values(x)
+        color = f"C{i}"
+        ax.plot(group[x], group["mean"], "-o", color=color, label=str(name))
+        if (group["max"] > group["min"]).any():
+            ax.fill_between(group[x], group["min"], group["max"], color=color, alpha=0.15)
+    if logx:
+        ax.set_xscale("log")
+    sizes = sorted(frame[x].unique())
+    ax.set_xticks(sizes)
+    ax.set_xticklabels([f"{int(s):,}" for s in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    if title is not None:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
