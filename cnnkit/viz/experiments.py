@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit.viz.training import style_epoch_axes
+
 __all__ = ["plot_stages", "plot_accuracy_vs_examples"]
 
 
@@ -92,11 +94,7 @@ def plot_stages(
             if start > 0:
                 ax.axvline(start + 0.5, color="gray", linestyle=":", linewidth=1)
             start += len(values)
-        ax.set_title(metric)
-        ax.set_xlabel("epoch")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize="small")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        style_epoch_axes(ax, metric)
     if title is not None:
         fig.suptitle(title)
     fig.tight_layout()

@@ -95,6 +95,15 @@ def _plot_run(ax: Any, run: Mapping[str, list[float]], metric: str, label: str |
                 label=f"{prefix}{kind}")
 
 
+def style_epoch_axes(ax: Any, metric: str) -> None:
+    """Titles an axes by its metric, labels epochs on x (integers only), adds grid and legend."""
+    ax.set_title(metric)
+    ax.set_xlabel("epoch")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+
+
 def plot_history(
     history: Any,
     *,
@@ -133,11 +142,7 @@ def plot_history(
     for ax, metric in zip(axes[0], names, strict=True):
         for i, (label, run) in enumerate(runs.items()):
             _plot_run(ax, run, metric, label, colors[i % len(colors)])
-        ax.set_title(metric)
-        ax.set_xlabel("epoch")
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize="small")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        style_epoch_axes(ax, metric)
     if title is not None:
         fig.suptitle(title)
     fig.tight_layout()
