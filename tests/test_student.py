@@ -264,3 +264,22 @@ def test_student_copy_of_04_runs_and_every_exercise_raises(notebooks, monkeypatc
             else:
                 client.execute_cell(cell, index)
     assert failed == exercises
+
+
+COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
+def test_student_copy_of_every_notebook_hides_its_solutions_section(path):
+    """From the "## Soluciones" heading on, every cell is a solution: students don't get it."""
+    instructor = nbformat.read(path, as_version=4)
+    starts = [i for i, c in enumerate(instructor.cells)
+              if c.cell_type == "markdown" and re.search(r"^## Soluciones\b", c.source, re.M)]
+    assert len(starts) == 1, f"{path.name}: expected one '## Soluciones' heading, got {starts}"
+    rest = instructor.cells[starts[0]:]
+    untagged = [starts[0] + i for i, c in enumerate(rest)
+                if student.SOLUTION_TAG not in c.metadata.get("tags", [])]
+    assert not untagged, f"{path.name}: cells {untagged} follow '## Soluciones' untagged"
+    copy = student.student_notebook(instructor)
+    assert len(copy.cells) == starts[0]
+    assert not any("## Soluciones" in c.source for c in copy.cells)
