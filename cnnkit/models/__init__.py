@@ -10,3 +10,7 @@ __all__ += ["conv_net", "deck_cnn"]
 from cnnkit.models.lenet import lenet5  # noqa: E402
 
 __all__ += ["lenet5"]
+
+from cnnkit.models.efficientnet_lite import efficientnet_lite0  # noqa: E402
+
+__all__ += ["efficientnet_lite0"]
