@@ -104,8 +104,9 @@ def load_state_dict(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
             zip-format checkpoint of PyTorch >= 1.6, which needs ``torch.load``).
 
     Example:
-        >>> weights = load_state_dict("efficientnet-lite0-57934424.pth")  # doctest: +SKIP
-        >>> weights["_conv_stem.weight"].shape  # doctest: +SKIP
+        >>> from cnnkit.transfer import packaged_weights_file
+        >>> weights = load_state_dict(packaged_weights_file("efficientnet_lite0"))
+        >>> weights["_conv_stem.weight"].shape
         (32, 3, 3, 3)
     """
     with open(path, "rb") as file:

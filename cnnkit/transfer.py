@@ -525,11 +525,10 @@ def imagenet_weights_file(name: str, *, input_shape: tuple[int, int, int] | None
     return _keras_home() / "models" / spec.weights_file.format(rows=rows)
 
 
-def _application_backbone(
-    key: str, input_shape: tuple[int, int, int] | None, weights: Any
-) -> Backbone:
-    spec = APPLICATIONS[key]
-    choice = _weights_choice(weights, key, imagenet=True)
+def _imagenet_input_shape(
+    key: str, input_shape: Any, spec: _Application | _Packaged, *, pretrained: bool
+) -> tuple[int, int, int]:
+    """Default and check the input shape of an ImageNet architecture."""
     if input_shape is None:
         input_shape = (spec.default_size, spec.default_size, 3)
     _check_shape(input_shape, "input_shape")
@@ -539,12 +538,21 @@ def _application_backbone(
             f"`input_shape` {tuple(input_shape)}. Resize the images (keras.layers.Resizing, "
             "or transfer_model(..., input_shape=...) resizes inside the model)."
         )
-    if choice is not None and input_shape[2] != 3:
+    if pretrained and input_shape[2] != 3:
         raise ValueError(
             f"Pre-trained {key} expects 3-channel (RGB) images, got `input_shape` "
             f"{tuple(input_shape)}. Use input_shape=(height, width, 3); transfer_model "
             "converts grayscale images to RGB when given input_shape=(height, width, 1)."
         )
+    return tuple(input_shape)
+
+
+def _application_backbone(
+    key: str, input_shape: tuple[int, int, int] | None, weights: Any
+) -> Backbone:
+    spec = APPLICATIONS[key]
+    choice = _weights_choice(weights, key, imagenet=True)
+    input_shape = _imagenet_input_shape(key, input_shape, spec, pretrained=choice is not None)
     build = getattr(keras.applications, spec.constructor)
     preprocess = _ApplicationPreprocess(spec.module)
     shape = tuple(input_shape)
@@ -592,7 +600,7 @@ def packaged_weights_file(name: str) -> Path | None:
         ValueError: if ``name`` is not a packaged backbone.
 
     Example:
-        >>> packaged_weights_file("efficientnet_lite0").name   # doctest: +SKIP
+        >>> packaged_weights_file("efficientnet_lite0").name
         'efficientnet-lite0-57934424.pth'
     """
     key = name.strip().lower() if isinstance(name, str) else name
@@ -636,7 +644,7 @@ def load_efficientnet_lite0_weights(
     Example:
         >>> from cnnkit.models import efficientnet_lite0
         >>> model = efficientnet_lite0()
-        >>> load_efficientnet_lite0_weights(model).name   # doctest: +SKIP
+        >>> load_efficientnet_lite0_weights(model).name
         'efficientnet-lite0-57934424.pth'
     """
     from cnnkit._torch_checkpoint import load_state_dict
@@ -712,21 +720,7 @@ def _packaged_backbone(
 
     spec = PACKAGED_BACKBONES[key]
     choice = _weights_choice(weights, key, imagenet=True)
-    if input_shape is None:
-        input_shape = (spec.default_size, spec.default_size, 3)
-    _check_shape(input_shape, "input_shape")
-    if min(input_shape[:2]) < spec.min_size:
-        raise ValueError(
-            f"{key} needs images of at least {spec.min_size}x{spec.min_size}, got "
-            f"`input_shape` {tuple(input_shape)}. Resize the images (keras.layers.Resizing, "
-            "or transfer_model(..., input_shape=...) resizes inside the model)."
-        )
-    if choice is not None and input_shape[2] != 3:
-        raise ValueError(
-            f"Pre-trained {key} expects 3-channel (RGB) images, got `input_shape` "
-            f"{tuple(input_shape)}. Use input_shape=(height, width, 3); transfer_model "
-            "converts grayscale images to RGB when given input_shape=(height, width, 1)."
-        )
+    input_shape = _imagenet_input_shape(key, input_shape, spec, pretrained=choice is not None)
     model = efficientnet_lite0(tuple(input_shape), include_top=False, name=key)
     if choice == "pretrained":
         load_efficientnet_lite0_weights(model)
