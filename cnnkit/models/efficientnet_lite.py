@@ -5,7 +5,7 @@ quantisation: ReLU6 instead of swish, no squeeze-and-excitation, and a fixed ste
 filters) and head (1280 filters). What remains is a stack of MobileNetV2 inverted
 residual blocks (MBConv): a 1x1 convolution that expands the channels, a depthwise
 convolution, and a 1x1 convolution that projects them back, with a shortcut when the
-shape allows it. It has 4.65 million parameters and 0.4 billion multiply-adds at 224x224.
+shape allows it. It has 4,652,008 trainable parameters.
 
 ``cnnkit.transfer.backbone("efficientnet_lite0")`` builds this model without its top and
 loads ImageNet weights that a Python package ships, so the course has an ImageNet
