@@ -9,7 +9,7 @@ loaded on first use, so ``import cnnkit`` is cheap and does not import TensorFlo
     epochs = cnnkit.quick(full=15, short=1)   # short mode for CI (CNNKIT_QUICK=1)
 
 Submodules: ``data``, ``training``, ``models``, ``augment``, ``ops``, ``kernels``,
-``viz``, ``transfer``, ``exercises``, ``student``.
+``viz``, ``transfer``, ``stats``, ``exercises``, ``student``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ _SUBMODULES = frozenset(
         "kernels",
         "models",
         "ops",
+        "stats",
         "student",
         "training",
         "transfer",

@@ -41,6 +41,8 @@ from typing import Any
 
 import keras
 
+from cnnkit.stats import model_depth, trainable_counts
+
 __all__ = [
     "APPLICATIONS",
     "CNNKIT_BACKBONES",
@@ -1023,65 +1025,3 @@ def _layers_to_unfreeze(base: keras.Model, layers: int | str | None) -> set[str]
             f"to top: {', '.join(names)}"
         )
     return set(names[names.index(layers) :])
-
-
-def trainable_counts(model: keras.Model) -> dict[str, int]:
-    """Counts trainable and non-trainable parameters, as ``model.summary()`` does.
-
-    Args:
-        model: any built Keras model.
-
-    Returns:
-        ``{"trainable": int, "non_trainable": int}`` (numbers of scalar parameters).
-
-    Example:
-        >>> model = transfer_model(backbone("cnnkit_fashion5"), num_classes=5)
-        >>> freeze(model)
-        >>> trainable_counts(model)["trainable"]   # Dense 128 -> 5
-        645
-    """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"`model` must be a keras.Model, got {type(model).__name__}")
-
-    def size(weights: list[Any]) -> int:
-        total = 0
-        for w in weights:
-            n = 1
-            for d in w.shape:
-                n *= int(d)
-            total += n
-        return total
-
-    return {
-        "trainable": size(model.trainable_weights),
-        "non_trainable": size(model.non_trainable_weights),
-    }
-
-
-def model_depth(model: keras.Model) -> int:
-    """Counts the layers that have weights (convolution, batch normalisation, dense...).
-
-    This is the "depth" column of the Keras applications table (and of deck 002's copy):
-    for example VGG16 has 13 convolutions + 3 dense layers = 16, and ResNet50 has 53
-    convolutions, 53 batch normalisations and 1 dense layer = 107. Nested models are
-    counted layer by layer.
-
-    Args:
-        model: a built Keras model.
-
-    Returns:
-        The number of layers (not sub-models) with at least one weight.
-
-    Example:
-        >>> model_depth(small_backbone((28, 28, 1)))   # 3 conv + 3 batch norm
-        6
-    """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"`model` must be a keras.Model, got {type(model).__name__}")
-    count = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            count += model_depth(layer)
-        elif layer.weights:
-            count += 1
-    return count
