@@ -17,12 +17,21 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from cnnkit._language import language, set_language
 from cnnkit._mode import QUICK_ENV, is_quick, quick
 from cnnkit._setup import setup
 
 __version__ = "0.1.0"
 
-__all__ = ["QUICK_ENV", "__version__", "is_quick", "quick", "setup"]
+__all__ = [
+    "QUICK_ENV",
+    "__version__",
+    "is_quick",
+    "language",
+    "quick",
+    "set_language",
+    "setup",
+]
 
 _SUBMODULES = frozenset(
     {

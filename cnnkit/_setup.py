@@ -8,6 +8,7 @@ import platform
 import sys
 import warnings
 
+from cnnkit._language import set_language
 from cnnkit._mode import is_quick
 
 MIN_PYTHON = (3, 11)
@@ -22,13 +23,15 @@ def _version_tuple(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-def setup(seed: int = 0, *, verbose: bool = True) -> None:
+def setup(seed: int = 0, *, verbose: bool = True, language: str = "en") -> None:
     """Prepare a notebook: check versions, seed everything, silence logs, PNG figures.
 
     Args:
         seed: seed for Python, NumPy and the Keras backend
             (``keras.utils.set_random_seed``), so runs are repeatable.
         verbose: print one line with the versions and the mode.
+        language: language of the text cnnkit draws in figures, ``"en"`` (default) or
+            ``"es"`` (the notebooks of the course pass ``language="es"``).
 
     Raises:
         RuntimeError: when Python or Keras is too old, saying what to install.
@@ -46,6 +49,7 @@ def setup(seed: int = 0, *, verbose: bool = True) -> None:
             f"this kernel runs {platform.python_version()}. Create the environment as the "
             "README says (Python 3.11) and select its kernel."
         )
+    set_language(language)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
