@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cnnkit._language import language, set_language
+from cnnkit._language import format_number, format_percent, language, set_language
 from cnnkit._mode import QUICK_ENV, is_quick, quick
 from cnnkit._setup import setup
 
@@ -26,6 +26,8 @@ __version__ = "0.1.0"
 __all__ = [
     "QUICK_ENV",
     "__version__",
+    "format_number",
+    "format_percent",
     "is_quick",
     "language",
     "quick",

@@ -41,3 +41,45 @@ def set_language(language: str) -> None:
             "Use 'es' for the course's Spanish, 'en' for English."
         )
     _current = language
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Format a number for the reader: Spanish usage in ``"es"``, English in ``"en"``.
+
+    Spanish writes a decimal comma and groups thousands with a point from five digits on
+    (RAE: ``2000`` but ``61.706`` and ``1.413.834``); English uses ``1,413,834`` and ``0.93``.
+
+    Args:
+        value: the number (int, float or a NumPy scalar).
+        decimals: digits after the decimal separator (default 0).
+
+    Returns:
+        The formatted string.
+
+    Example:
+        >>> set_language("es")
+        >>> format_number(1413834), format_number(2000), format_number(0.9315, 2)
+        ('1.413.834', '2000', '0,93')
+        >>> set_language("en")
+        >>> format_number(1413834), format_number(0.9315, 2)
+        ('1,413,834', '0.93')
+    """
+    text = f"{float(value):,.{decimals}f}"
+    if _current != "es":
+        return text
+    if abs(round(float(value), decimals)) < 10_000:
+        text = text.replace(",", "")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_percent(fraction: float, decimals: int = 1) -> str:
+    """Format a fraction as a percentage: ``93,2 %`` in Spanish, ``93.2%`` in English.
+
+    Example:
+        >>> set_language("es"); format_percent(0.9315)
+        '93,2 %'
+        >>> set_language("en"); format_percent(0.9315)
+        '93.2%'
+    """
+    number = format_number(100 * float(fraction), decimals)
+    return f"{number} %" if _current == "es" else f"{number}%"
