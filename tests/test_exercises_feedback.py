@@ -66,8 +66,9 @@ def test_wrong_learning_rate(capsys):
     assert "✔ Optimizador: Adam" in out
     assert "✘ Tasa de aprendizaje: tu Adam usa 0,01 y el ejercicio pide 0,001." in out
     assert out.rstrip().endswith("vuelve a ejecutar la comprobación.")
-    passed, _ = _run(_compiled(optimizer=keras.optimizers.Adam(learning_rate=0.01)), capsys,
-                     learning_rate=0.01)
+    passed, _ = _run(
+        _compiled(optimizer=keras.optimizers.Adam(learning_rate=0.01)), capsys, learning_rate=0.01
+    )
     assert passed
 
 

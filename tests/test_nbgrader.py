@@ -124,8 +124,10 @@ def course(tmp_path_factory) -> dict:
             }
             total = gradebook.find_submission(ASSIGNMENT, student).score
             scores[student] = (total, by_exercise)
-    print(f"\nnbgrader: generate_assignment {generate_s:.0f} s, autograde (3 submissions, one "
-          f"call) + export {autograde_s:.0f} s; scores {scores}")
+    print(
+        f"\nnbgrader: generate_assignment {generate_s:.0f} s, autograde (3 submissions, one "
+        f"call) + export {autograde_s:.0f} s; scores {scores}"
+    )
     return {"dir": course_dir, "release": release, "source": source, "scores": scores}
 
 
@@ -137,8 +139,7 @@ def test_release_is_the_cnnkit_student_copy(course):
     assert [c.source for c in theirs.cells] == [c.source for c in ours.cells]
     stubs = [c for c in theirs.cells if c.cell_type == "code" and "# TU CÓDIGO AQUÍ" in c.source]
     assert len(stubs) == len(POINTS)
-    assert not any("BEGIN SOLUTION" in c.source or "END SOLUTION" in c.source
-                   for c in theirs.cells)
+    assert not any("BEGIN SOLUTION" in c.source or "END SOLUTION" in c.source for c in theirs.cells)
     assert all(not c.get("outputs") for c in theirs.cells if c.cell_type == "code")
     locked = [c for c in theirs.cells if c.metadata["nbgrader"].get("locked")]
     assert locked and all(c.metadata.get("editable") is False for c in locked)
@@ -171,21 +172,48 @@ def test_export_writes_the_same_scores(course):
 def test_every_exercise_of_notebook_04_is_graded_by_its_checking_cell():
     """Solution cell, then (after prose) the checking cell: an autograded test with points."""
     nb = nbformat.read(SOURCE, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code" and "solution" not in
-            c.metadata.get("tags", [])]
+    code = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])
+    ]
     for before, after in zip(code, code[1:], strict=False):
         if "### BEGIN SOLUTION" in before.source:
             meta, test = before.metadata["nbgrader"], after.metadata["nbgrader"]
             exercise = meta["grade_id"].split("_")[0]
             assert meta["solution"] and not meta["grade"] and not meta["locked"]
             assert test == {
-                "grade": True, "grade_id": f"{exercise}_comprobacion", "locked": True,
-                "points": POINTS[exercise], "schema_version": 3, "solution": False,
+                "grade": True,
+                "grade_id": f"{exercise}_comprobacion",
+                "locked": True,
+                "points": POINTS[exercise],
+                "schema_version": 3,
+                "solution": False,
                 "task": False,
             }
-    others = [c for c in nb.cells if "nbgrader" in c.metadata
-              and not (c.metadata["nbgrader"]["solution"] or c.metadata["nbgrader"]["grade"])]
+    others = [
+        c
+        for c in nb.cells
+        if "nbgrader" in c.metadata
+        and not (c.metadata["nbgrader"]["solution"] or c.metadata["nbgrader"]["grade"])
+    ]
     assert all(c.metadata["nbgrader"]["locked"] for c in others)
     assert not any("editable" in c.metadata or "deletable" in c.metadata for c in nb.cells), (
         "read-only flags belong to nbgrader's release, not to the course notebook"
     )
+
+
+COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
+def test_solution_markers_only_in_nbgrader_solution_cells(path):
+    """nbgrader's ClearSolutions refuses a marker (even in prose) outside a solution cell."""
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if "solution" in cell.metadata.get("tags", []):
+            continue  # removed from every student copy
+        if "BEGIN SOLUTION" in cell.source or "END SOLUTION" in cell.source:
+            assert cell.metadata.get("nbgrader", {}).get("solution") is True, (
+                f"{path.name}, cell {index}: solution markers need nbgrader's solution metadata"
+            )

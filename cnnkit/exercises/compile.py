@@ -71,7 +71,7 @@ def _loss_line(loss: Any) -> str:
         else ""
     )
     return (
-        f"{BAD} Pérdida: tu modelo usa {name!r}{why}. Usa loss=\"{_LOSS}\" (entropía cruzada "
+        f'{BAD} Pérdida: tu modelo usa {name!r}{why}. Usa loss="{_LOSS}" (entropía cruzada '
         "categórica dispersa: etiquetas enteras y salida softmax)."
     )
 
