@@ -90,3 +90,16 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_readme_shows_the_course_command():
     assert re.search(r"^bash scripts/course\.sh\s*(#.*)?$", README, flags=re.MULTILINE)
+
+
+def test_nbgrader_is_an_instructor_extra_not_a_student_dependency():
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert [Requirement(s).name for s in extras["instructor"]] == ["nbgrader"]
+    assert "cnnkit[course,test,instructor]" in extras["dev"], "the test suite runs nbgrader"
+    for spec in PYPROJECT["project"]["dependencies"] + extras["course"]:
+        assert Requirement(spec).name != "nbgrader", f"students would install nbgrader: {spec}"
+    _, pip = _conda_and_pip()
+    for line in pip:
+        asked = re.findall(r"\[(.*)\]", line)
+        chosen = {e.strip() for e in asked[0].split(",")} if asked else set()
+        assert not chosen & {"instructor", "dev"}, f"environment.yml installs nbgrader: {line}"
