@@ -22,6 +22,8 @@ from typing import Literal
 
 import numpy as np
 
+from cnnkit._validate import check_bool, check_choice, check_int
+
 __all__ = [
     "conv2d",
     "pool2d",
@@ -263,6 +265,8 @@ def conv2d(
     The 3x3 mean filter on a 4x4 image gives a 2x2 map of neighbourhood averages:
 
     >>> import numpy as np
+
+from cnnkit._validate import check_bool, check_choice, check_int
     >>> x = np.array([[0, 0, 0, 0],
     ...               [0, 9, 9, 0],
     ...               [0, 9, 9, 0],
@@ -289,10 +293,7 @@ def conv2d(
     weights = _as_float_array(kernel, "kernel", (2, 3, 4))
     strides = _pair(stride, "stride", minimum=1)
     mode = _padding_mode(padding, allow_int=True)
-    if isinstance(flip, np.bool_):
-        flip = bool(flip)
-    if not isinstance(flip, bool):
-        raise TypeError(f"`flip` must be True or False, got {flip!r}.")
+    flip = check_bool(bool(flip) if isinstance(flip, np.bool_) else flip, "flip")
 
     grey = image.ndim == 2
     image3 = image[:, :, None] if grey else image
@@ -406,8 +407,7 @@ def pool2d(
     window = _pair(size, "size", minimum=1)
     strides = window if stride is None else _pair(stride, "stride", minimum=1)
     pad_mode = _padding_mode(padding, allow_int=False)
-    if mode not in ("max", "average"):
-        raise ValueError(f'`mode` must be "max" or "average", got {mode!r}.')
+    check_choice(mode, "mode", ("max", "average"))
 
     image3 = image[:, :, None] if image.ndim == 2 else image
     pads = _pads(pad_mode, image3.shape[:2], window, strides)
@@ -522,11 +522,7 @@ def upsample2d(
 
 
 def _positive_int(value: object, name: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"`{name}` must be an int, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}, got {value!r}.")
-    return int(value)
+    return check_int(value, name, minimum=minimum)
 
 
 def conv_output_size(
@@ -644,6 +640,5 @@ def conv_params(
     kh, kw = _pair(kernel_size, "kernel_size", minimum=1)
     in_channels = _positive_int(in_channels, "in_channels")
     filters = _positive_int(filters, "filters")
-    if not isinstance(bias, bool | np.bool_):
-        raise TypeError(f"`bias` must be True or False, got {bias!r}.")
+    bias = check_bool(bool(bias) if isinstance(bias, np.bool_) else bias, "bias")
     return filters * (kh * kw * in_channels + int(bias))
