@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit._validate import check_int, check_number
+from cnnkit._validate import check_bool, check_int, check_number
 
 __all__ = [
     "box_blur",
@@ -69,7 +69,7 @@ def box_blur(size: int = 3, *, normalize: bool = True) -> np.ndarray:
     """
     size = _int_size(size)
     kernel = np.ones((size, size))
-    return kernel / size**2 if normalize else kernel
+    return kernel / size**2 if check_bool(normalize, "normalize") else kernel
 
 
 def gaussian_3x3(*, normalize: bool = True) -> np.ndarray:
@@ -99,7 +99,7 @@ def gaussian_3x3(*, normalize: bool = True) -> np.ndarray:
     """
     row = np.array([1.0, 2.0, 1.0])
     kernel = np.outer(row, row)
-    return kernel / 16 if normalize else kernel
+    return kernel / 16 if check_bool(normalize, "normalize") else kernel
 
 
 def gaussian(size: int = 5, sigma: float | None = None) -> np.ndarray:

@@ -125,6 +125,9 @@ def same_padding(n: int, kernel_size: int, stride: int = 1) -> tuple[int, int]:
     >>> same_padding(5, 4)
     (1, 2)
     """
+    n = check_int(n, "n", minimum=1)
+    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    stride = check_int(stride, "stride", minimum=1)
     out = -(-n // stride)
     total = max((out - 1) * stride + kernel_size - n, 0)
     return total // 2, total - total // 2
