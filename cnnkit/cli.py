@@ -68,11 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         TypeError: ``argv`` is not a list of strings (a usage error inside Python).
 
     Example:
+        >>> main(["student"])  # no notebook given: a usage error, explained on stderr
+        2
 
-    ```python
-    from cnnkit.cli import main
-    main(["student", "notebooks/04_ejercicio_lenet5.ipynb", "-o", "student"])
-    ```
+        ``main(["student", "notebooks/04_ejercicio_lenet5.ipynb", "-o", "student"])``
+        writes ``student/04_ejercicio_lenet5.ipynb`` and returns 0.
     """
     if argv is not None and (
         isinstance(argv, str | bytes)
