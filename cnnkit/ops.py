@@ -268,8 +268,6 @@ def conv2d(
     The 3x3 mean filter on a 4x4 image gives a 2x2 map of neighbourhood averages:
 
     >>> import numpy as np
-
-from cnnkit._validate import check_bool, check_choice, check_int
     >>> x = np.array([[0, 0, 0, 0],
     ...               [0, 9, 9, 0],
     ...               [0, 9, 9, 0],
