@@ -28,7 +28,8 @@ PENDING = {"cnnkit.viz.network", "cnnkit.viz.training", "cnnkit.viz.experiments"
 def _modules() -> list[str]:
     names = ["cnnkit.augment", "cnnkit.cli"]
     for package in (cnnkit.models, cnnkit.viz):
-        names += [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+        modules = pkgutil.iter_modules(package.__path__)
+        names += [f"{package.__name__}.{m.name}" for m in modules if not m.name.startswith("_")]
     return sorted(names)
 
 
