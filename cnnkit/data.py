@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from cnnkit._mode import is_quick
+from cnnkit._paths import keras_cache
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -356,7 +357,7 @@ def _use_sample(sample: bool | None) -> bool:
 
 def _keras_cache() -> Path:
     """The folder where keras.datasets stores downloads (``$KERAS_HOME/datasets``)."""
-    return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets"
+    return keras_cache("datasets")
 
 
 def _candidate_dirs(

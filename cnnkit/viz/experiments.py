@@ -61,7 +61,7 @@ def plot_stages(
 
     ```python
     h1 = model.fit(train, epochs=10, validation_data=val, verbose=0)   # head only
-    transfer.unfreeze(model, layers="block3_conv"); model.compile(...)
+    transfer.unfreeze(model, from_layer="block3_conv"); model.compile(...)
     h2 = model.fit(train, epochs=10, validation_data=val, verbose=0)   # fine-tuning
     viz.plot_stages({"extracción": h1, "ajuste fino": h2})
     ```
