@@ -266,14 +266,14 @@ def test_transfer_model_puts_preprocessing_inside_and_skips_pooled_gap():
     assert model.output_shape == (None, 5)
     names = [layer.name for layer in model.layers]
     assert "gap" not in names and names[-2:] == ["dropout", "predictions"]
-    assert names[:3] == ["image", "standardize", "cnnkit_fashion5"]  # preprocessing is a layer
+    assert names[:4] == ["image", "subtract_mean", "divide_by_std", "cnnkit_fashion5"]
     x, _ = _tiny_data()
     dense = model.get_layer("predictions")
     manual = dense(bb.model(bb.preprocess(x), training=False))
     np.testing.assert_allclose(model(x, training=False), manual, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("where", [{}, {"from_layer": "block2_conv"}, {"top": 3}])
+@pytest.mark.parametrize("where", [{}, {"from_layer": "block2_conv"}])
 def test_frozen_or_fine_tuned_base_keeps_batch_norm_in_inference_mode(where):
     bb = transfer.backbone("cnnkit_fashion5")
     model = transfer.transfer_model(bb, num_classes=5)
@@ -300,12 +300,19 @@ def test_trainable_base_updates_batch_norm_when_training_from_scratch():
     assert not np.allclose(bn.moving_mean.numpy(), 0.0)
 
 
-def test_transfer_model_resizes_and_converts_gray_to_rgb():
-    bb = transfer.backbone("mobilenet_v2", input_shape=(32, 32, 3), weights=None)
+@pytest.fixture(scope="module")
+def mobilenet32():
+    """An untrained MobileNetV2 backbone for 32x32 images, built once for this file."""
+    return transfer.backbone("mobilenet_v2", input_shape=(32, 32, 3), weights=None)
+
+
+def test_transfer_model_resizes_and_converts_gray_to_rgb(mobilenet32):
+    bb = mobilenet32
     augment = keras.Sequential([keras.layers.RandomFlip("horizontal")])
     model = transfer.transfer_model(bb, num_classes=3, input_shape=(28, 28, 1), augment=augment)
     names = [layer.name for layer in model.layers]
     assert {"resize", "gray_to_rgb", "gap"} <= set(names)
+    assert names.index("gray_to_rgb") < names.index("to_plus_minus_1") < names.index(bb.model.name)
     assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 3)
     x, _ = _tiny_data(2)
     assert tuple(model(x, training=False).shape) == (2, 3)
@@ -367,13 +374,18 @@ def test_freeze_then_unfreeze_changes_the_trainable_weights():
     assert len(model.trainable_weights) == 2
 
 
-def test_unfreeze_on_a_backbone_alone_and_on_keras_applications():
-    bb = transfer.backbone("mobilenet_v2", input_shape=(32, 32, 3), weights=None)
-    transfer.freeze(bb.model)
-    assert bb.model.trainable_weights == []
-    unfrozen = transfer.unfreeze(bb.model, from_layer="block_16_expand")
-    assert unfrozen[0] == "block_16_expand" and "Conv_1" in unfrozen
-    assert all("bn" not in name.lower() for name in unfrozen)
+def test_unfreeze_on_a_backbone_alone_and_on_keras_applications(mobilenet32):
+    bb = mobilenet32
+    try:
+        transfer.freeze(bb.model)
+        assert bb.model.trainable_weights == []
+        unfrozen = transfer.unfreeze(bb.model, from_layer="block_16_expand")
+        assert unfrozen[0] == "block_16_expand" and "Conv_1" in unfrozen
+        assert all("bn" not in name.lower() for name in unfrozen)
+    finally:  # the module's backbone as it was: every layer trainable
+        bb.model.trainable = True
+        for layer in bb.model.layers:
+            layer.trainable = True
 
 
 @pytest.mark.parametrize(

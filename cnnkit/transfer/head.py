@@ -123,7 +123,7 @@ def transfer_model(
         >>> bb = backbone("cnnkit_fashion5", weights=None)
         >>> model = transfer_model(bb, num_classes=5)
         >>> model.output_shape, [layer.name for layer in model.layers][:2]
-        ((None, 5), ['image', 'standardize'])
+        ((None, 5), ['image', 'subtract_mean'])
     """
     base_model, preprocess = _unpack_base(base, preprocess)
     check_int(num_classes, "num_classes", minimum=2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import keras
+import numpy as np
 
 __all__ = [
     "Preprocessing",
@@ -55,12 +56,22 @@ class Preprocessing(keras.Sequential):
 def standardize_preprocessing(mean: float, std: float) -> Preprocessing:
     """``(images - mean) / std``, with the statistics of a backbone's source images.
 
+    Two layers: a ``Normalization`` that subtracts the mean (variance 1) and a
+    ``Rescaling`` by ``1 / std`` (float32). That is the arithmetic TensorFlow's graph
+    optimiser makes of a division by a constant, so models trained with these layers
+    give the same numbers as with the division they replace.
+
     Example:
-        >>> standardize_preprocessing(0.2595, 0.3461)
-        (images - 0.2595) / 0.3461
+        >>> pre = standardize_preprocessing(0.2595, 0.3461)
+        >>> pre, [layer.name for layer in pre.layers]
+        ((images - 0.2595) / 0.3461, ['subtract_mean', 'divide_by_std'])
     """
-    layer = keras.layers.Normalization(axis=None, mean=mean, variance=std**2, name="standardize")
-    return Preprocessing([layer], f"(images - {mean:.4f}) / {std:.4f}")
+    scale = float(np.float32(1.0) / np.float32(std))
+    layers = [
+        keras.layers.Normalization(axis=None, mean=mean, variance=1.0, name="subtract_mean"),
+        keras.layers.Rescaling(scale, name="divide_by_std"),
+    ]
+    return Preprocessing(layers, f"(images - {mean:.4f}) / {std:.4f}")
 
 
 def lite_preprocessing() -> Preprocessing:
