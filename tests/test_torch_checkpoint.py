@@ -115,6 +115,10 @@ CRAFTED: dict[str, tuple[bytes, str]] = {
         _checkpoint(_state(w=_tensor(offset=4))),
         "needs elements 4 to 10 of a storage of 6",
     ),
+    "far_out_of_bounds_offset": (
+        _checkpoint(_state(w=_tensor(offset=2**40))),
+        "needs elements 1099511627776 to 1099511627782 of a storage of 6",
+    ),
     "larger_than_storage": (
         _checkpoint(_state(w=_tensor(size=(4, 3), stride=(3, 1)))),
         "needs elements 0 to 12 of a storage of 6",
@@ -126,6 +130,7 @@ CRAFTED: dict[str, tuple[bytes, str]] = {
         "declares 1208925819614629174706176 elements",
     ),
     "huge_stride": (_checkpoint(_state(w=_tensor(size=(2, 1), stride=(2**62, 1)))), "not dense"),
+    "far_stride": (_checkpoint(_state(w=_tensor(size=(2, 3), stride=(2**36, 1)))), "not dense"),
     "overlapping_strides": (
         _checkpoint(_state(w=_tensor(size=(2, 3), stride=(0, 1)))),
         "not dense",
