@@ -497,3 +497,35 @@ def test_doctests():
         assert result.failed == 0, module.__name__
         attempted += result.attempted
     assert attempted > 10
+
+
+@pytest.mark.parametrize("name", list(transfer.APPLICATIONS))
+def test_preprocessing_layers_match_keras_preprocess_input(name):
+    from cnnkit.transfer.preprocessing import application_preprocessing
+
+    spec = transfer.APPLICATIONS[name]
+    images = np.random.default_rng(0).random((2, 8, 8, 3), dtype=np.float32)
+    ours = keras.ops.convert_to_numpy(application_preprocessing(spec.module, spec.mode)(images))
+    app = getattr(keras.applications, spec.module)
+    expected = keras.ops.convert_to_numpy(app.preprocess_input(images * 255.0))
+    np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_caffe_preprocessing_is_saved_with_the_model(tmp_path, mobilenet32):
+    from cnnkit.transfer.preprocessing import application_preprocessing
+
+    model = transfer.transfer_model(
+        mobilenet32.model, num_classes=2, preprocess=application_preprocessing("vgg16", "caffe")
+    )
+    assert "rgb_to_bgr" in [layer.name for layer in model.layers]
+    model.save(tmp_path / "caffe.keras")
+    loaded = keras.models.load_model(tmp_path / "caffe.keras")
+    x = np.random.default_rng(1).random((2, 32, 32, 3), dtype=np.float32)
+    np.testing.assert_allclose(loaded(x, training=False), model(x, training=False), rtol=1e-5)
+
+
+def test_weights_file_lookups_check_the_name():
+    with pytest.raises(TypeError, match="`name` must be a str"):
+        transfer.imagenet_weights_file(3)
+    with pytest.raises(ValueError, match="packaged backbones"):
+        transfer.packaged_weights_file("mobilenet_v2")
