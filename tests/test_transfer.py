@@ -324,6 +324,8 @@ def test_transfer_model_resizes_and_converts_gray_to_rgb(mobilenet32):
         ({"num_classes": 1}, ValueError, "num_classes"),
         ({"num_classes": 5, "dropout": 1.0}, ValueError, "dropout"),
         ({"num_classes": 5, "augment": "flip"}, TypeError, "augment"),
+        ({"num_classes": 5, "preprocess": "standardize"}, TypeError, "`preprocess` must be"),
+        ({"num_classes": 2.5}, TypeError, "`num_classes` must be an int >= 2"),
         ({"num_classes": 5, "input_shape": (28, 28, 2)}, ValueError, "channels"),
     ],
 )

@@ -174,15 +174,15 @@ def transfer_model(
 def _unpack_base(
     base: Any, preprocess: Callable[[Any], Any] | None
 ) -> tuple[keras.Model, Callable[[Any], Any] | None]:
+    if preprocess is not None and not callable(preprocess):
+        raise TypeError(
+            f"`preprocess` must be Keras layers, a callable or None, got {type_name(preprocess)}."
+        )
     if isinstance(base, Backbone):
         return base.model, preprocess if preprocess is not None else base.preprocess
     if not isinstance(base, keras.Model):
         raise TypeError(
             f"`base` must be a keras.Model or a cnnkit.transfer.Backbone, got {type_name(base)}."
-        )
-    if preprocess is not None and not callable(preprocess):
-        raise TypeError(
-            f"`preprocess` must be Keras layers, a callable or None, got {preprocess!r}."
         )
     if len(base.inputs) != 1 or len(base.input_shape) != 4:
         raise ValueError(
