@@ -60,8 +60,9 @@ def plot_stages(
         ValueError: if a metric was not recorded by every stage.
 
     Example:
-        With a model: ``h1 = model.fit(...)`` (head only), then ``transfer.unfreeze(...)``,
-        ``model.compile(...)`` and ``h2 = model.fit(...)``; here two history dicts:
+        With a model: ``h1 = model.fit(...)`` (head only), then
+        ``transfer.unfreeze(model, from_layer=...)``, ``model.compile(...)`` and
+        ``h2 = model.fit(...)``; here two history dicts:
 
         >>> h1 = {"loss": [0.9, 0.6], "val_loss": [1.0, 0.8]}
         >>> h2 = {"loss": [0.5, 0.4], "val_loss": [0.7, 0.65]}
