@@ -14,3 +14,11 @@ __all__ += ["lenet5"]
 from cnnkit.models.efficientnet_lite import efficientnet_lite0  # noqa: E402
 
 __all__ += ["efficientnet_lite0"]
+
+from cnnkit.models.alexnet import alexnet, zfnet  # noqa: E402
+
+__all__ += ["alexnet", "zfnet"]
+
+from cnnkit.models.vgg import vgg  # noqa: E402
+
+__all__ += ["vgg"]
