@@ -186,8 +186,9 @@ def googlenet(
 
     Parameters: 6,998,552 with 1000 classes: 6,990,272 weights and 8,280 biases. The
     paper's Table 1 counts weights only, in thousands of 1024 (inception 3a: 163,328
-    weights = 159.5K), so 6,990,272 weights are its "about 6.8 million" (6,826K); its
-    conv1 row (2.7K) does not match a 7x7x3x64 kernel (9,408 weights = 9.2K). Depth: 22
+    weights = 159.5K), so 6,990,272 weights are its "about 6.8 million" (6,826K). Two
+    rows of the table do not match its own filter counts: conv1 (2.7K; a 7x7x3x64 kernel
+    has 9,408 weights = 9.2K) and inception 5a (1072K; its filters give 1018K). Depth: 22
     layers with parameters on the longest path (conv1, conv2_reduce, conv2, two per
     module, the linear layer), 58 Conv2D and Dense layers in all.
 
