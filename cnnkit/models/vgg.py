@@ -96,12 +96,18 @@ class LocalResponseNormalization(keras.layers.Layer):
             raise ValueError(f"`size` must be an odd int >= 1, got {size!r}.")
         self.size, self.alpha, self.beta, self.k = size, float(alpha), float(beta), float(k)
 
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        # The window sums are one matrix product with a 0/1 band matrix:
+        # band[i, j] = 1 when channels i and j are at most size // 2 apart.
+        channels, half = input_shape[-1], self.size // 2
+        band = [[float(abs(i - j) <= half) for j in range(channels)] for i in range(channels)]
+        self._band = keras.ops.convert_to_tensor(band, dtype=self.compute_dtype)
+
     def call(self, inputs: Any) -> Any:
-        half = self.size // 2
-        squares = keras.ops.pad(keras.ops.square(inputs), [[0, 0], [0, 0], [0, 0], [half, half]])
-        channels = inputs.shape[-1]
-        window = sum(squares[..., i : i + channels] for i in range(self.size))
-        return inputs / keras.ops.power(self.k + self.alpha * window, self.beta)
+        window = keras.ops.matmul(keras.ops.square(inputs), self._band)
+        # (k + alpha * window) ** -beta, written as exp(-beta * log(...)): the same
+        # values, and a gradient several times cheaper to compute than that of power.
+        return inputs * keras.ops.exp(-self.beta * keras.ops.log(self.k + self.alpha * window))
 
     def get_config(self) -> dict[str, Any]:
         return {
