@@ -161,6 +161,8 @@ def test_lrn_matches_tensorflow(module):
     assert (clone.size, clone.alpha, clone.beta, clone.k) == (5, 1e-4, 0.75, 2.0)
     with pytest.raises(ValueError, match="`size` must be an odd int"):
         module.LocalResponseNormalization(size=4)
+    with pytest.raises(TypeError, match="`size` must be an odd int"):
+        module.LocalResponseNormalization(size=5.0)
 
 
 # --- VGG -----------------------------------------------------------------------------------

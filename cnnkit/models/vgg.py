@@ -70,11 +70,25 @@ FC-4096 and FC-``num_classes``."""
 
 
 class LocalResponseNormalization(keras.layers.Layer):
-    """Local response normalisation across channels (Krizhevsky et al., 2012, section 3.3).
+    """Local response normalisation across channels, a layer without parameters.
 
-    ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``,
-    with the paper's ``size=5, alpha=1e-4, beta=0.75, k=2``. It has no parameters.
-    (``cnnkit/models/alexnet.py`` carries the same layer, so that each file runs alone.)
+    Reference:
+    - Krizhevsky, A., Sutskever, I., & Hinton, G. E. (2012). ImageNet classification
+      with deep convolutional neural networks. NIPS 25, section 3.3.
+
+    ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``:
+    each activation is divided by a power of the energy of its neighbouring channels at
+    the same position (the same as ``tf.nn.local_response_normalization`` with
+    ``depth_radius=size // 2``). Written with ``keras.ops`` only, so it runs on any
+    Keras backend. (``cnnkit/models/alexnet.py`` and ``vgg.py`` carry the same layer, so
+    that each file runs alone.)
+
+    Args:
+        size: number of channels in the window, odd (default 5, the paper's ``n``).
+        alpha: scale of the sum of squares (default 1e-4).
+        beta: exponent (default 0.75).
+        k: constant added to the scaled sum (default 2).
+        **kwargs: ``keras.layers.Layer`` arguments such as ``name``.
 
     Example:
         >>> import numpy as np
@@ -92,9 +106,11 @@ class LocalResponseNormalization(keras.layers.Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1 or size % 2 == 0:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            raise TypeError(f"`size` must be an odd int >= 1, got {type(size).__name__}: {size!r}.")
+        if size < 1 or size % 2 == 0:
             raise ValueError(f"`size` must be an odd int >= 1, got {size!r}.")
-        self.size, self.alpha, self.beta, self.k = size, float(alpha), float(beta), float(k)
+        self.size, self.alpha, self.beta, self.k = int(size), float(alpha), float(beta), float(k)
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
         # The window sums are one matrix product with a 0/1 band matrix:
