@@ -165,6 +165,16 @@ def test_lrn_matches_tensorflow(module):
         module.LocalResponseNormalization(size=5.0)
 
 
+def test_models_with_lrn_save_and_load(tmp_path):
+    model = models.vgg((32, 32, 3), 3, config="A-LRN", num_blocks=1, width=0.125, dense_units=4)
+    path = tmp_path / "vgg_a_lrn.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    x = np.random.default_rng(0).uniform(size=(2, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(loaded(x), model(x), rtol=1e-6)
+    assert loaded.get_layer("block1_lrn").get_config()["beta"] == 0.75
+
+
 # --- VGG -----------------------------------------------------------------------------------
 
 VGG_COUNTS = {

@@ -69,6 +69,7 @@ response normalisation. Every block ends in a 2x2 max pooling; then come FC-4096
 FC-4096 and FC-``num_classes``."""
 
 
+@keras.saving.register_keras_serializable(package="cnnkit")
 class LocalResponseNormalization(keras.layers.Layer):
     """Local response normalisation across channels, a layer without parameters.
 
@@ -80,8 +81,9 @@ class LocalResponseNormalization(keras.layers.Layer):
     each activation is divided by a power of the energy of its neighbouring channels at
     the same position (the same as ``tf.nn.local_response_normalization`` with
     ``depth_radius=size // 2``). Written with ``keras.ops`` only, so it runs on any
-    Keras backend. (``cnnkit/models/alexnet.py`` and ``vgg.py`` carry the same layer, so
-    that each file runs alone.)
+    Keras backend, and registered for saving: ``keras.models.load_model`` reads models
+    that contain it. (``cnnkit/models/alexnet.py`` and ``vgg.py`` carry the same layer,
+    so that each file runs alone.)
 
     Args:
         size: number of channels in the window, odd (default 5, the paper's ``n``).
