@@ -204,12 +204,16 @@ def _check(
             "`classifier_activation` must be a string such as 'softmax', or None for logits; "
             f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
         )
-    smallest = 2**num_blocks
+    smallest, fits = 2**num_blocks, min(input_shape[:2]).bit_length() - 1
     if min(input_shape[:2]) < smallest:
         raise ValueError(
             f"VGG with {num_blocks} blocks halves the image {num_blocks} times and needs at "
             f"least {smallest}x{smallest} pixels; `input_shape` is {tuple(input_shape)!r}. "
-            f"Resize the images or pass a smaller `num_blocks` (3 for 28x28 images)."
+            + (
+                f"Resize the images or pass num_blocks={fits} or fewer."
+                if fits
+                else "Resize the images."
+            )
         )
     return tuple(int(d) for d in input_shape)
 
