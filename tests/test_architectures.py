@@ -403,6 +403,8 @@ def test_small_densenet():
         (lambda: models.densenet(compression=0), ValueError, "`compression` must be a number in"),
         (lambda: models.densenet(bottleneck=None), TypeError, "`bottleneck` must be True or False"),
         (lambda: models.densenet((28, 28, 1)), ValueError, "too small"),
+        (lambda: models.densenet(stem="tiny"), ValueError, "`stem` must be one of"),
+        (lambda: models.densenet(classifier_activation=0), TypeError, "`classifier_activation`"),
         (lambda: models.dense_block(keras.Input((4, 4, 3)), 0, 4), ValueError, "`num_layers`"),
         (lambda: models.transition(keras.Input((4, 4, 3)), "half"), TypeError, "`compression`"),
     ],
