@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import keras
 import pytest
 from keras import layers
 
-from cnnkit import exercises
 from cnnkit.exercises import check_lenet
 from cnnkit.models import lenet5
 
@@ -233,11 +230,6 @@ def test_verbose_false_prints_nothing(capsys):
 def test_bad_checker_arguments_raise(kwargs, message):
     with pytest.raises(ValueError, match=message):
         check_lenet(lenet5(), **kwargs)
-
-
-def test_docstring_examples():
-    result = doctest.testmod(exercises.lenet)
-    assert result.attempted >= 2 and result.failed == 0
 
 
 def test_model_with_two_inputs_fails_clearly(capsys):
