@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from cnnkit._validate import type_name
+
 __all__ = ["explain_error"]
 
 _GIVEN_SHAPE = re.compile(r"`input_shape`(?: is)? \((\d+), (\d+), (\d+)\)")
@@ -102,6 +104,9 @@ def explain_error(error: BaseException) -> str:
         One Spanish paragraph: what went wrong and how to fix it. An error it does not
         recognise keeps its original (English) message after a Spanish introduction.
 
+    Raises:
+        TypeError: if ``error`` is not an exception.
+
     Example:
 
     >>> from cnnkit.models import lenet5
@@ -113,6 +118,11 @@ def explain_error(error: BaseException) -> str:
     >>> print(explain_error(NameError("name 'modelo' is not defined", name="modelo")))
     Todavía no existe 'modelo': ejecuta antes las celdas anteriores, empezando por la que lo define.
     """
+    if not isinstance(error, BaseException):
+        raise TypeError(
+            "`error` must be an exception (the one caught with `except ValueError as error`), "
+            f"got {type_name(error)}: {error!r}."
+        )
     message = str(error)
     if isinstance(error, NotImplementedError):
         return (
