@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit.viz._text import NumberFormatter, finish_figure, metric_label, text
 from cnnkit.viz.training import style_epoch_axes
 
 __all__ = ["plot_stages", "plot_accuracy_vs_examples"]
@@ -87,10 +88,11 @@ def plot_stages(
             values = run[metric]
             epochs = np.arange(start + 1, start + len(values) + 1)
             color = f"C{i}"
-            ax.plot(epochs, values, "-", color=color, marker=".", label=f"{name} train")
+            ax.plot(epochs, values, "-", color=color, marker=".",
+                    label=f"{name} {text('train')}")
             if f"val_{metric}" in run:
                 ax.plot(epochs, run[f"val_{metric}"], "--", color=color, marker=".",
-                        label=f"{name} val")
+                        label=f"{name} {text('val')}")
             if start > 0:
                 ax.axvline(start + 0.5, color="gray", linestyle=":", linewidth=1)
             start += len(values)
@@ -98,7 +100,7 @@ def plot_stages(
     if title is not None:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def plot_accuracy_vs_examples(
@@ -160,13 +162,13 @@ def plot_accuracy_vs_examples(
         ax.set_xscale("log")
     sizes = sorted(frame[x].unique())
     ax.set_xticks(sizes)
-    ax.set_xticklabels([f"{int(s):,}" for s in sizes])
+    ax.xaxis.set_major_formatter(NumberFormatter())
     ax.minorticks_off()
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel(text("labelled_examples"))
+    ax.set_ylabel(metric_label(y))
     ax.grid(True, alpha=0.3)
     ax.legend()
     if title is not None:
         ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)

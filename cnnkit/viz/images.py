@@ -10,6 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit.viz._text import finish_figure
+
 __all__ = ["show_images"]
 
 CORRECT_COLOR = "black"
@@ -92,7 +94,7 @@ def show_images(
             ax.set_title(title, fontsize=9, color=color)
     if suptitle:
         fig.suptitle(suptitle)
-    return fig
+    return finish_figure(fig)
 
 
 def _as_image_list(images: Any) -> list[np.ndarray]:

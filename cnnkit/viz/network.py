@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit._language import format_number
+from cnnkit.viz._text import finish_figure, text
 from cnnkit.viz.images import show_images
 from cnnkit.viz.matrices import show_maps
 
@@ -232,7 +234,8 @@ def show_filters(
     if channel is not None and not (isinstance(channel, int) and 0 <= channel < cin):
         raise ValueError(f"`channel` must be an int in [0, {cin}) for {target.name!r}; "
                          f"got {channel!r}.")
-    title = f"{target.name}: {kernel.shape[-1]} filters {kernel.shape[0]}x{kernel.shape[1]}"
+    title = text("filters_title", layer=target.name, count=kernel.shape[-1],
+                 height=kernel.shape[0], width=kernel.shape[1])
     titles = [str(i) for i in range(kernel.shape[-1])]
     if channel is None and cin == 3:
         low = kernel.min(axis=(0, 1, 2), keepdims=True)
@@ -309,7 +312,7 @@ def show_feature_maps(
         shown = maps[..., :max_maps]
         title = f"{layer.name}: {' x '.join(str(d) for d in maps.shape)}"
         if shown.shape[-1] < maps.shape[-1]:
-            title += f" (first {shown.shape[-1]} maps)"
+            title += text("first_maps", count=shown.shape[-1])
         figures.append(show_maps(shown, ncols=ncols, cmap=cmap, suptitle=title, size=1.1))
     return figures
 
@@ -493,7 +496,7 @@ def grad_cam(
     for row, (img, cam) in enumerate(zip(batch, heat, strict=True)):
         picture = img[..., 0] if img.shape[-1] == 1 else img
         grey = "gray" if picture.ndim == 2 else None
-        first = name(int(labels[row])) if labels is not None else "input"
+        first = name(int(labels[row])) if labels is not None else text("input")
         axes[row, 0].imshow(picture, cmap=grey)
         axes[row, 0].set_title(first, fontsize=9)
         axes[row, 1].imshow(cam, cmap=cmap, vmin=0.0, vmax=1.0)
@@ -501,11 +504,13 @@ def grad_cam(
         axes[row, 2].imshow(picture, cmap=grey)
         axes[row, 2].imshow(cam, cmap=cmap, alpha=alpha, vmin=0.0, vmax=1.0)
         k = int(explained[row])
-        axes[row, 2].set_title(f"{name(k)}: p = {probs[row, k]:.2f}", fontsize=9)
+        probability = format_number(probs[row, k], 2)
+        axes[row, 2].set_title(text("class_probability", name=name(k), probability=probability),
+                               fontsize=9)
         for ax in axes[row]:
             ax.axis("off")
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def _cam_layer_name(model: keras.Model, layer: int | None) -> str:

@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit.viz._text import finish_figure, localize_numbers, metric_label, text
+
 __all__ = ["plot_history", "plot_confusion_matrix", "show_misclassified"]
 
 def _as_history_dict(run: Any, what: str) -> dict[str, list[float]]:
@@ -82,9 +84,9 @@ def _plot_run(ax: Any, run: Mapping[str, list[float]], metric: str, label: str |
               color: str) -> None:
     """Draws one run's train (solid) and validation (dashed) curves of `metric` on `ax`."""
     if metric.startswith("val_"):
-        curves = [(metric, "--", "val")]
+        curves = [(metric, "--", text("val"))]
     else:
-        curves = [(metric, "-", "train"), (f"val_{metric}", "--", "val")]
+        curves = [(metric, "-", text("train")), (f"val_{metric}", "--", text("val"))]
     prefix = "" if label is None else f"{label} "
     for key, style, kind in curves:
         if key not in run:
@@ -97,8 +99,8 @@ def _plot_run(ax: Any, run: Mapping[str, list[float]], metric: str, label: str |
 
 def style_epoch_axes(ax: Any, metric: str) -> None:
     """Titles an axes by its metric, labels epochs on x (integers only), adds grid and legend."""
-    ax.set_title(metric)
-    ax.set_xlabel("epoch")
+    ax.set_title(metric_label(metric))
+    ax.set_xlabel(text("epoch"))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize="small")
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -146,7 +148,7 @@ def plot_history(
     if title is not None:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def _as_labels(y: Any, name: str) -> np.ndarray:
@@ -234,7 +236,7 @@ def plot_confusion_matrix(
         num_classes = len(class_names)
     size = max(4.0, 0.6 * num_classes + 1.5)
     fig, ax = plt.subplots(figsize=(size + 1.0, size))
-    ConfusionMatrixDisplay.from_predictions(
+    display = ConfusionMatrixDisplay.from_predictions(
         true,
         pred,
         labels=list(range(num_classes)),
@@ -246,12 +248,16 @@ def plot_confusion_matrix(
         values_format=".2f" if normalize else "d",
         colorbar=True,
     )
+    ax.set_xlabel(text("predicted_label"))
+    ax.set_ylabel(text("true_label"))
+    for cell in display.text_.flat:
+        cell.set_text(localize_numbers(cell.get_text()))
     if class_names is not None:
         plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
     if title is not None:
         ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def show_misclassified(
@@ -311,7 +317,7 @@ def show_misclassified(
     if wrong.size == 0:
         fig, ax = plt.subplots(figsize=(4, 1))
         ax.axis("off")
-        ax.text(0.5, 0.5, "no misclassified examples", ha="center", va="center")
+        ax.text(0.5, 0.5, text("no_mistakes"), ha="center", va="center")
         if suptitle is not None:
             fig.suptitle(suptitle)
         return fig
