@@ -98,19 +98,16 @@ def test_not_compiled_not_a_model(capsys):
     assert capsys.readouterr().out == ""
 
 
-@pytest.mark.parametrize(
-    ("rate", "error"),
-    [(0, ValueError), (-1e-3, ValueError), (float("nan"), ValueError), (True, TypeError),
-     ("0.001", TypeError)],
-)  # fmt: skip
-def test_bad_instructor_learning_rate_raises(rate, error):
-    with pytest.raises(error, match="`learning_rate` must be a positive number"):
+@pytest.mark.parametrize("rate", [0, -1e-3])
+def test_bad_instructor_learning_rate_raises(rate):
+    with pytest.raises(ValueError, match="`learning_rate` must be a positive number"):
         check_compile(_compiled(), learning_rate=rate)
 
 
-def test_explain_error_needs_an_exception():
-    with pytest.raises(TypeError, match="`error` must be an exception"):
-        explain_error("LeNet-5 expects 32x32 inputs")
+@pytest.mark.parametrize("rate", [True, "0.001"])
+def test_instructor_learning_rate_of_the_wrong_type_raises(rate):
+    with pytest.raises(TypeError, match="`learning_rate` must be a number"):
+        check_compile(_compiled(), learning_rate=rate)
 
 
 # --------------------------------------------------------------------------- explain_error

@@ -7,12 +7,11 @@ is right and what to change, one line per setting, like :func:`cnnkit.exercises.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import keras
 
-from cnnkit._validate import check_bool, type_name
+from cnnkit._validate import check_bool, check_number
 
 __all__ = ["check_compile"]
 
@@ -105,9 +104,9 @@ def check_compile(model: Any, *, learning_rate: float = 1e-3, verbose: bool = Tr
         True if the model is compiled as the exercise asks, False otherwise.
 
     Raises:
-        TypeError: if ``learning_rate`` is not a number or ``verbose`` not a bool (the
-            instructor's arguments).
-        ValueError: if ``learning_rate`` is not positive.
+        TypeError: if ``learning_rate`` is not a number or ``verbose`` not a bool.
+        ValueError: if ``learning_rate`` (the instructor's argument) is not a positive
+            number.
 
     Example:
 
@@ -126,16 +125,9 @@ def check_compile(model: Any, *, learning_rate: float = 1e-3, verbose: bool = Tr
     ✔ ¡Correcto! El modelo está listo para entrenar.
     True
     """
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
-        raise TypeError(
-            f"`learning_rate` must be a positive number, got {type_name(learning_rate)}: "
-            f"{learning_rate!r}. The exercise asks for learning_rate=1e-3."
-        )
-    if not (math.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(
-            f"`learning_rate` must be a positive number, got {learning_rate!r}. "
-            "The exercise asks for learning_rate=1e-3."
-        )
+    check_number(learning_rate, "learning_rate")
+    if not learning_rate > 0:
+        raise ValueError(f"`learning_rate` must be a positive number, got {learning_rate!r}.")
     check_bool(verbose, "verbose")
     lines = ["Comprobando cómo has compilado el modelo:"] + _feedback(model, learning_rate)
     passed = not any(line.startswith(BAD) for line in lines)

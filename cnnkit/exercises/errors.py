@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 
-from cnnkit._validate import type_name
-
 __all__ = ["explain_error"]
 
 _GIVEN_SHAPE = re.compile(r"`input_shape`(?: is)? \((\d+), (\d+), (\d+)\)")
@@ -104,9 +102,6 @@ def explain_error(error: BaseException) -> str:
         One Spanish paragraph: what went wrong and how to fix it. An error it does not
         recognise keeps its original (English) message after a Spanish introduction.
 
-    Raises:
-        TypeError: if ``error`` is not an exception.
-
     Example:
 
     >>> from cnnkit.models import lenet5
@@ -120,8 +115,8 @@ def explain_error(error: BaseException) -> str:
     """
     if not isinstance(error, BaseException):
         raise TypeError(
-            "`error` must be an exception (the one caught with `except ValueError as error`), "
-            f"got {type_name(error)}: {error!r}."
+            f"`error` must be an exception (the one caught with `except ... as error`), "
+            f"got {type(error).__name__}: {error!r}."
         )
     message = str(error)
     if isinstance(error, NotImplementedError):
