@@ -33,7 +33,20 @@ from cnnkit import (
     transfer,
     viz,
 )
-from cnnkit.models import conv_net, deck_cnn, efficientnet_lite0, lenet5
+from cnnkit.models import (
+    alexnet,
+    conv_net,
+    deck_cnn,
+    dense_block,
+    densenet,
+    efficientnet_lite0,
+    googlenet,
+    inception_block,
+    lenet5,
+    transition,
+    vgg,
+    zfnet,
+)
 
 X = np.zeros((5, 5))
 IMAGES = np.zeros((2, 3, 3), np.uint8)
@@ -161,9 +174,32 @@ ROWS: list[Row | Any] = [
      ValueError, "input_shape"),
     ("efficientnet_lite0/dropout", lambda e: efficientnet_lite0(dropout=1.5), ValueError,
      "dropout"),
+    # models: deck 002's case studies
+    ("alexnet/groups", lambda e: alexnet(groups=3), ValueError, "groups"),
+    ("alexnet/name", lambda e: alexnet(name=5), TypeError, "name"),
+    ("zfnet/input_shape", lambda e: zfnet((28, 28, 1)), ValueError, "input_shape"),
+    ("vgg/config", lambda e: vgg(config="F"), ValueError, "config"),
+    ("vgg/classifier_activation", lambda e: vgg(classifier_activation="softmaxx"), ValueError,
+     "classifier_activation"),
+    ("googlenet/width", lambda e: googlenet(width="1"), TypeError, "width"),
+    ("inception_block/f1", lambda e: inception_block(keras.Input((4, 4, 3)), 0, 1, 1, 1, 1, 1),
+     ValueError, "f1"),
+    ("densenet/depth", lambda e: densenet(depth=100), ValueError, "depth"),
+    ("dense_block/growth_rate", lambda e: dense_block(keras.Input((4, 4, 3)), 2, 0), ValueError,
+     "growth_rate"),
+    ("transition/compression", lambda e: transition(keras.Input((4, 4, 3)), "half"), TypeError,
+     "compression"),
     # stats
     ("model_depth/model", lambda e: stats.model_depth("model"), TypeError, "model"),
     ("trainable_counts/model", lambda e: stats.trainable_counts(None), TypeError, "model"),
+    ("parameters_by_kind/model", lambda e: stats.parameters_by_kind(1), TypeError, "model"),
+    ("weight_layers/model", lambda e: stats.weight_layers("vgg"), TypeError, "model"),
+    ("dense_share/model", lambda e: stats.dense_share(None), TypeError, "model"),
+    ("mult_adds/model", lambda e: stats.mult_adds([]), TypeError, "model"),
+    ("layer_table/with_mult_adds", lambda e: stats.layer_table(e.model(), with_mult_adds=1),
+     TypeError, "with_mult_adds"),
+    ("layer_kind/layer", lambda e: stats.layer_kind("conv"), TypeError, "layer"),
+    ("summary_row/model", lambda e: stats.summary_row(None), TypeError, "model"),
     # transfer
     ("backbone/name", lambda e: transfer.backbone(3), TypeError, "name"),
     pytest.param("backbone/name-value", lambda e: transfer.backbone("resnet9000"), ValueError,
