@@ -121,7 +121,7 @@ def layer_kind(layer: keras.layers.Layer) -> str:
         ('conv', 'other')
     """
     if not isinstance(layer, keras.layers.Layer):
-        raise TypeError(f"`layer` must be a keras Layer, got {type(layer).__name__}")
+        raise TypeError(f"`layer` must be a keras layer, got {type(layer).__name__}: {layer!r}")
     if isinstance(layer, _CONVS):
         return "conv"
     if isinstance(layer, _L.Dense):

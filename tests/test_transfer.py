@@ -395,7 +395,7 @@ def test_unfreeze_on_a_backbone_alone_and_on_keras_applications(mobilenet32):
     [
         ({"top": 0}, ValueError, "`top` must be an int between 1 and 13"),
         ({"top": 99}, ValueError, "between 1 and 13, got 99. The backbone 'cnnkit_fashion5'"),
-        ({"from_layer": "block9_conv"}, ValueError, "no layer named 'block9_conv'.*block1_conv"),
+        ({"from_layer": "block9_conv"}, ValueError, "`from_layer` must name a layer.*block1_conv"),
         ({"top": 1.5}, TypeError, "top"),
         ({"top": True}, TypeError, "top"),
         ({"top": "block3_conv"}, TypeError, "top"),

@@ -11,6 +11,8 @@ from typing import Any
 
 import keras
 
+from cnnkit._validate import check_bool, check_number
+
 __all__ = ["check_compile"]
 
 OK, BAD = "✔", "✘"
@@ -102,6 +104,7 @@ def check_compile(model: Any, *, learning_rate: float = 1e-3, verbose: bool = Tr
         True if the model is compiled as the exercise asks, False otherwise.
 
     Raises:
+        TypeError: if ``learning_rate`` is not a number or ``verbose`` not a bool.
         ValueError: if ``learning_rate`` (the instructor's argument) is not a positive
             number.
 
@@ -122,12 +125,10 @@ def check_compile(model: Any, *, learning_rate: float = 1e-3, verbose: bool = Tr
     ✔ ¡Correcto! El modelo está listo para entrenar.
     True
     """
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, int | float)
-        or not learning_rate > 0
-    ):
+    check_number(learning_rate, "learning_rate")
+    if not learning_rate > 0:
         raise ValueError(f"`learning_rate` must be a positive number, got {learning_rate!r}.")
+    check_bool(verbose, "verbose")
     lines = ["Comprobando cómo has compilado el modelo:"] + _feedback(model, learning_rate)
     passed = not any(line.startswith(BAD) for line in lines)
     if passed:

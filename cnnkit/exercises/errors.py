@@ -113,6 +113,11 @@ def explain_error(error: BaseException) -> str:
     >>> print(explain_error(NameError("name 'modelo' is not defined", name="modelo")))
     Todavía no existe 'modelo': ejecuta antes las celdas anteriores, empezando por la que lo define.
     """
+    if not isinstance(error, BaseException):
+        raise TypeError(
+            f"`error` must be an exception (the one caught with `except ... as error`), "
+            f"got {type(error).__name__}: {error!r}."
+        )
     message = str(error)
     if isinstance(error, NotImplementedError):
         return (

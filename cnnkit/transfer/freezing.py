@@ -142,7 +142,7 @@ def _layers_to_unfreeze(base: keras.Model, top: Any, from_layer: Any) -> set[str
         )
     if from_layer not in names:
         raise ValueError(
-            f"The backbone {base.name!r} has no layer named {from_layer!r}. Its layers, "
-            f"bottom to top: {', '.join(names)}"
+            f"`from_layer` must name a layer of the backbone {base.name!r}, got "
+            f"{from_layer!r}. Its layers, bottom to top: {', '.join(names)}"
         )
     return set(names[names.index(from_layer) :])
