@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from cnnkit._mode import is_quick
+from cnnkit._paths import keras_cache
 from cnnkit._validate import check_bool, check_int, check_seed, type_name
 
 __all__ = [
@@ -417,7 +418,7 @@ def _missing_in_user_dir(label: str, folder: Path, files: tuple[str, ...]) -> Ex
 
 def _keras_cache() -> Path:
     """The folder where keras.datasets stores downloads (``$KERAS_HOME/datasets``)."""
-    return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets"
+    return keras_cache("datasets")
 
 
 def _candidate_dirs(subdir: str | None, *, debian: bool) -> list[tuple[str, Path | None]]:

@@ -50,6 +50,7 @@ def _write_fashion(folder: Path, contents: dict[str, bytes]) -> None:
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     """No real data anywhere: empty Keras cache, no Debian folder, downloads fail."""
+    (tmp_path / "keras_home").mkdir()  # Keras creates $KERAS_HOME when it is imported
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     monkeypatch.delenv(data.DATA_DIR_ENV, raising=False)
     monkeypatch.delenv("CNNKIT_QUICK", raising=False)

@@ -20,9 +20,6 @@ import cnnkit.models
 import cnnkit.viz
 
 FINDER = doctest.DocTestFinder()
-# viz modules whose examples are being written (engineer "spanish"); the mark goes when
-# they land, as the strict xfail then fails.
-PENDING = {"cnnkit.viz.network", "cnnkit.viz.training", "cnnkit.viz.experiments"}
 
 
 def _modules() -> list[str]:
@@ -33,19 +30,7 @@ def _modules() -> list[str]:
     return sorted(names)
 
 
-def _params() -> list:
-    return [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(strict=True, reason="viz examples pending")
-            if name in PENDING
-            else (),
-        )
-        for name in _modules()
-    ]
-
-
-@pytest.mark.parametrize("module_name", _params())
+@pytest.mark.parametrize("module_name", _modules())
 def test_every_public_function_has_a_doctest_example(module_name):
     module = importlib.import_module(module_name)
     counts = {t.name.rsplit(".", 1)[-1]: len(t.examples) for t in FINDER.find(module)}

@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,13 +55,13 @@ def test_environment_installs_this_project_with_existing_extras():
 
 
 def test_environment_holds_python_pip_and_this_project_only():
-    # What the file actually holds, entry by entry: Python, pip, and the project with its
-    # `dev` extra. A dependency added here instead of pyproject.toml fails, and so does a
-    # missing or changed entry.
+    # What the file actually holds, entry by entry: Python, pip, and the project with the
+    # course and the tests (not the instructors' nbgrader). A dependency added here instead
+    # of pyproject.toml fails, and so does a missing or changed entry.
     assert ENVIRONMENT == {
         "name": "cnnkit",
         "channels": ["conda-forge"],
-        "dependencies": ["python=3.11", "pip", {"pip": ["-e .[dev]"]}],
+        "dependencies": ["python=3.11", "pip", {"pip": ["-e .[course,test]"]}],
     }
     assert {"course", "test"} <= set(_extras_pulled_in("dev"))
 
@@ -111,3 +112,16 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_readme_shows_the_course_command():
     assert re.search(r"^bash scripts/course\.sh\s*(#.*)?$", README, flags=re.MULTILINE)
+
+
+def test_nbgrader_is_an_instructor_extra_not_a_student_dependency():
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert [Requirement(s).name for s in extras["instructor"]] == ["nbgrader"]
+    assert "cnnkit[course,test,instructor]" in extras["dev"], "the test suite runs nbgrader"
+    for spec in PYPROJECT["project"]["dependencies"] + extras["course"]:
+        assert Requirement(spec).name != "nbgrader", f"students would install nbgrader: {spec}"
+    _, pip = _conda_and_pip()
+    for line in pip:
+        asked = re.findall(r"\[(.*)\]", line)
+        chosen = {e.strip() for e in asked[0].split(",")} if asked else set()
+        assert not chosen & {"instructor", "dev"}, f"environment.yml installs nbgrader: {line}"

@@ -108,14 +108,19 @@ def english() -> Iterator[None]:
 
 
 def figure_texts(drawn: Figure | list[Figure]) -> list[str]:
-    """Every visible, non-empty text of the drawn figure(s), tick labels included."""
+    """Every text the figure(s) draw, tick labels included (not those of hidden axes)."""
     figures = drawn if isinstance(drawn, list) else [drawn]
     texts = []
     for fig in figures:
         fig.canvas.draw()
+        hidden = {
+            id(t) for ax in fig.axes if not ax.axison
+            for axis in (ax.xaxis, ax.yaxis) for t in axis.findobj(Text)
+        }  # fmt: skip
         texts += [
-            t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
-        ]
+            t.get_text() for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and id(t) not in hidden
+        ]  # fmt: skip
     return texts
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from cnnkit._validate import check_int
 from cnnkit.viz._text import finish_figure, localize_numbers
 
 __all__ = [
@@ -145,9 +146,7 @@ def _check_titles(titles: Sequence[str] | None, count: int) -> list[str | None]:
 
 
 def _check_ncols(ncols: Any) -> int:
-    if isinstance(ncols, bool) or not isinstance(ncols, int | np.integer) or ncols < 1:
-        raise ValueError(f"`ncols` must be a positive int, got {ncols!r}.")
-    return int(ncols)
+    return check_int(ncols, "ncols", minimum=1)
 
 
 # --------------------------------------------------------------------------- matrices
