@@ -98,9 +98,15 @@ def test_not_compiled_not_a_model(capsys):
     assert capsys.readouterr().out == ""
 
 
-@pytest.mark.parametrize("rate", [0, -1e-3, True, "0.001"])
+@pytest.mark.parametrize("rate", [0, -1e-3])
 def test_bad_instructor_learning_rate_raises(rate):
     with pytest.raises(ValueError, match="`learning_rate` must be a positive number"):
+        check_compile(_compiled(), learning_rate=rate)
+
+
+@pytest.mark.parametrize("rate", [True, "0.001"])
+def test_instructor_learning_rate_of_the_wrong_type_raises(rate):
+    with pytest.raises(TypeError, match="`learning_rate` must be a number"):
         check_compile(_compiled(), learning_rate=rate)
 
 

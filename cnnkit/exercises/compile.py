@@ -125,7 +125,7 @@ def check_compile(model: Any, *, learning_rate: float = 1e-3, verbose: bool = Tr
     ✔ ¡Correcto! El modelo está listo para entrenar.
     True
     """
-    check_number(learning_rate, "learning_rate", minimum=0)
+    check_number(learning_rate, "learning_rate")
     if not learning_rate > 0:
         raise ValueError(f"`learning_rate` must be a positive number, got {learning_rate!r}.")
     check_bool(verbose, "verbose")
