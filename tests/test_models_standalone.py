@@ -52,6 +52,10 @@ def _builder_files() -> dict[str, list[str]]:
 
 BUILDER_FILES = _builder_files()
 
+def _cnnkit_modules() -> dict[str, Any]:
+    return {n: m for n, m in sys.modules.items() if n == "cnnkit" or n.startswith("cnnkit.")}
+
+
 class _NoCnnkit(importlib.abc.MetaPathFinder):
     """Refuses `cnnkit`, which is installed in the environment and would otherwise import."""
 
@@ -64,7 +68,7 @@ class _NoCnnkit(importlib.abc.MetaPathFinder):
 @contextlib.contextmanager
 def _without_cnnkit() -> Iterator[None]:
     """While active, `import cnnkit` fails: its modules leave sys.modules and are refused."""
-    saved = {n: m for n, m in sys.modules.items() if n == "cnnkit" or n.startswith("cnnkit.")}
+    saved = _cnnkit_modules()
     for name in saved:
         del sys.modules[name]
     blocker = _NoCnnkit()
@@ -121,14 +125,16 @@ def test_file_imports_only_keras_and_the_standard_library(filename):
 
 @pytest.mark.parametrize("filename", sorted(BUILDER_FILES))
 def test_file_copied_alone_builds_its_models(filename, tmp_path):
+    before = _cnnkit_modules()
     models = _build_copy(filename, tmp_path)
     assert sorted(models) == sorted(BUILDER_FILES[filename])
     for name, model in models.items():
         assert isinstance(model, keras.Model) and model.output_shape[-1] == 3, name
-    assert "cnnkit" in sys.modules  # restored for the other tests
+    assert _cnnkit_modules() == before  # restored for the other tests
 
 
 def test_a_file_that_imports_cnnkit_fails_when_copied_alone(tmp_path):
+    before = _cnnkit_modules()
     source_dir = tmp_path / "models"
     source_dir.mkdir()
     (source_dir / "leaky.py").write_text(
@@ -136,4 +142,4 @@ def test_a_file_that_imports_cnnkit_fails_when_copied_alone(tmp_path):
     )
     with pytest.raises(ModuleNotFoundError, match="standalone copy"):
         _build_copy("leaky.py", tmp_path, source_dir)
-    assert "cnnkit" in sys.modules
+    assert _cnnkit_modules() == before
