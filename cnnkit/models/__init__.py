@@ -14,3 +14,7 @@ __all__ += ["lenet5"]
 from cnnkit.models.efficientnet_lite import efficientnet_lite0  # noqa: E402
 
 __all__ += ["efficientnet_lite0"]
+
+from cnnkit.models.resnet import residual_block, resnet  # noqa: E402
+
+__all__ += ["residual_block", "resnet"]
