@@ -18,3 +18,11 @@ __all__ += ["efficientnet_lite0"]
 from cnnkit.models.resnet import residual_block, resnet  # noqa: E402
 
 __all__ += ["residual_block", "resnet"]
+
+from cnnkit.models.alexnet import alexnet, zfnet  # noqa: E402
+
+__all__ += ["alexnet", "zfnet"]
+
+from cnnkit.models.vgg import vgg  # noqa: E402
+
+__all__ += ["vgg"]

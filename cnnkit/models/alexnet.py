@@ -1,0 +1,379 @@
+"""AlexNet (Krizhevsky et al., 2012) and ZF Net (Zeiler & Fergus, 2014), deck 002's first cases.
+
+Five convolutions, three max poolings (3x3, stride 2: overlapping pooling), local response
+normalisation after the first two convolutions, and three dense layers with dropout. With
+``groups=2`` the convolutions 2, 4 and 5 see only the half of the channels that was on their
+GPU, as in the paper's two-GPU figure. ZF Net changes the first layer (7x7 stride 2 instead of
+11x11 stride 4) and, to keep the 13x13 maps of the later layers, gives the second one stride 2.
+
+This module depends on ``keras`` alone, so an instructor can copy it into an assignment.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+
+__all__ = ["LocalResponseNormalization", "alexnet", "zfnet"]
+
+STEMS = ("paper", "small")
+"""Accepted values of ``alexnet(stem=...)``."""
+
+
+class LocalResponseNormalization(keras.layers.Layer):
+    """Local response normalisation across channels (Krizhevsky et al., 2012, section 3.3).
+
+    ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``,
+    with the paper's ``size=5, alpha=1e-4, beta=0.75, k=2``. It has no parameters.
+    (``cnnkit/models/vgg.py`` carries the same layer, so that each file runs alone.)
+
+    Example:
+        >>> import numpy as np
+        >>> lrn = LocalResponseNormalization(size=3, alpha=1.0, beta=1.0, k=1.0)
+        >>> np.round(keras.ops.convert_to_numpy(lrn(np.array([[[[1.0, 2.0, 2.0]]]]))), 4)
+        array([[[[0.1667, 0.2   , 0.2222]]]], dtype=float32)
+    """
+
+    def __init__(
+        self,
+        size: int = 5,
+        alpha: float = 1e-4,
+        beta: float = 0.75,
+        k: float = 2.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1 or size % 2 == 0:
+            raise ValueError(f"`size` must be an odd int >= 1, got {size!r}.")
+        self.size, self.alpha, self.beta, self.k = size, float(alpha), float(beta), float(k)
+
+    def call(self, inputs: Any) -> Any:
+        half = self.size // 2
+        squares = keras.ops.pad(keras.ops.square(inputs), [[0, 0], [0, 0], [0, 0], [half, half]])
+        channels = inputs.shape[-1]
+        window = sum(squares[..., i : i + channels] for i in range(self.size))
+        return inputs / keras.ops.power(self.k + self.alpha * window, self.beta)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            **super().get_config(),
+            "size": self.size,
+            "alpha": self.alpha,
+            "beta": self.beta,
+            "k": self.k,
+        }
+
+
+def _check(
+    input_shape: Any,
+    num_classes: Any,
+    *,
+    width: Any,
+    dense_units: Any,
+    dropout: Any,
+    lrn: Any,
+    classifier_activation: Any,
+) -> tuple[int, int, int]:
+    """Check the arguments shared by the builders before any layer is built."""
+    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
+        raise TypeError(
+            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
+            f"e.g. (227, 227, 3); got {type(input_shape).__name__}: {input_shape!r}."
+        )
+    if len(input_shape) != 3 or not all(
+        isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in input_shape
+    ):
+        raise ValueError(
+            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
+            f"e.g. (227, 227, 3); got {input_shape!r}."
+        )
+    for arg, value, minimum in (("num_classes", num_classes, 2), ("dense_units", dense_units, 1)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(
+                f"`{arg}` must be an int >= {minimum}, got {type(value).__name__}: {value!r}."
+            )
+        if value < minimum:
+            raise ValueError(f"`{arg}` must be an int >= {minimum}, got {value!r}.")
+    for arg, value, bound in (("width", width, "> 0"), ("dropout", dropout, "in [0, 1)")):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"`{arg}` must be a number {bound}, got {type(value).__name__}: {value!r}."
+            )
+        if not (value > 0 if arg == "width" else 0 <= value < 1):
+            raise ValueError(f"`{arg}` must be a number {bound}, got {value!r}.")
+    if not isinstance(lrn, bool):
+        raise TypeError(f"`lrn` must be True or False, got {type(lrn).__name__}: {lrn!r}.")
+    if classifier_activation is not None and not isinstance(classifier_activation, str):
+        raise TypeError(
+            "`classifier_activation` must be a string such as 'softmax', or None for logits; "
+            f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
+        )
+    return tuple(int(d) for d in input_shape)
+
+
+def _check_size(
+    input_shape: tuple[int, ...], steps: list[tuple[int, int, str]], what: str, fix: str
+) -> None:
+    """Raise if the (kernel, stride, padding) ``steps`` shrink the image to nothing."""
+
+    def side_after(side: int) -> int:
+        for kernel, stride, padding in steps:
+            side = -(-side // stride) if padding == "same" else (side - kernel) // stride + 1
+        return side
+
+    smallest = next(side for side in range(1, 4096) if side_after(side) >= 1)
+    if min(input_shape[:2]) < smallest:
+        raise ValueError(
+            f"{what} needs images of at least {smallest}x{smallest} pixels; `input_shape` is "
+            f"{input_shape!r}. {fix}"
+        )
+
+
+def _scaled(filters: int, width: float) -> int:
+    return max(1, round(filters * width))
+
+
+def _build(
+    input_shape: tuple[int, ...],
+    num_classes: int,
+    conv1: tuple[int, int, int],
+    conv2_stride: int,
+    *,
+    groups: int,
+    width: float,
+    dense_units: int,
+    dropout: float,
+    lrn: bool,
+    classifier_activation: str | None,
+    name: str,
+) -> keras.Model:
+    """The layers shared by AlexNet and ZF Net; ``conv1`` is (kernel, stride, zero padding).
+
+    With ``conv2_stride=2`` (ZF Net) ``conv2`` has no padding and the first two poolings
+    pad ('same'), which gives the paper's 110 -> 55 -> 26 -> 13 -> 6 sizes at 224x224.
+    """
+    kernel1, stride1, pad1 = conv1
+    same_pools = "same" if conv2_stride == 2 else "valid"
+    inputs = keras.Input(shape=input_shape, name="image")
+    x = keras.layers.ZeroPadding2D(pad1, name="conv1_pad")(inputs) if pad1 else inputs
+    x = keras.layers.Conv2D(_scaled(96, width), kernel1, stride1, activation="relu", name="conv1")(
+        x
+    )
+    if lrn:
+        x = LocalResponseNormalization(name="conv1_lrn")(x)
+    x = keras.layers.MaxPooling2D(3, 2, padding=same_pools, name="pool1")(x)
+    x = keras.layers.Conv2D(
+        _scaled(256, width),
+        5,
+        conv2_stride,
+        padding="same" if conv2_stride == 1 else "valid",
+        groups=groups,
+        activation="relu",
+        name="conv2",
+    )(x)
+    if lrn:
+        x = LocalResponseNormalization(name="conv2_lrn")(x)
+    x = keras.layers.MaxPooling2D(3, 2, padding=same_pools, name="pool2")(x)
+    for index, (filters, conv_groups) in enumerate(((384, 1), (384, groups), (256, groups)), 3):
+        x = keras.layers.Conv2D(
+            _scaled(filters, width),
+            3,
+            padding="same",
+            groups=conv_groups,
+            activation="relu",
+            name=f"conv{index}",
+        )(x)
+    x = keras.layers.MaxPooling2D(3, 2, name="pool5")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    for index in (6, 7):
+        x = keras.layers.Dense(dense_units, activation="relu", name=f"fc{index}")(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name=f"fc{index}_dropout")(x)
+    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(
+        x
+    )
+    return keras.Model(inputs, outputs, name=name)
+
+
+def alexnet(
+    input_shape: Sequence[int] = (227, 227, 3),
+    num_classes: int = 1000,
+    *,
+    groups: int = 1,
+    stem: str = "paper",
+    width: float = 1.0,
+    dense_units: int = 4096,
+    dropout: float = 0.5,
+    lrn: bool = True,
+    classifier_activation: str | None = "softmax",
+    name: str | None = None,
+) -> keras.Model:
+    """Instantiates AlexNet, the ILSVRC 2012 winner.
+
+    Reference:
+    - Krizhevsky, A., Sutskever, I., & Hinton, G. E. (2012). ImageNet classification
+      with deep convolutional neural networks. Advances in Neural Information Processing
+      Systems 25, pp. 1097-1105.
+
+    Layers (227x227 input): ``conv1`` 96 11x11 stride 4 -> ``conv1_lrn`` -> ``pool1`` 3x3
+    stride 2 -> ``conv2`` 256 5x5 -> ``conv2_lrn`` -> ``pool2`` -> ``conv3`` 384 3x3 ->
+    ``conv4`` 384 3x3 -> ``conv5`` 256 3x3 -> ``pool5`` (6x6x256) -> ``fc6`` 4096 ->
+    ``fc7`` 4096 (each followed by dropout) -> ``predictions``. All activations are ReLU.
+    The paper says 224x224, but its arithmetic ((227 - 11) / 4 + 1 = 55) needs 227.
+
+    ``groups=2`` reproduces the two-GPU split: ``conv2``, ``conv4`` and ``conv5`` are
+    grouped convolutions (each half of the filters sees half of the input channels),
+    60,965,224 parameters; ``groups=1`` is the single-stream network, 62,378,344.
+
+    Small members (for 28x28 or 32x32 images): ``stem="small"`` replaces the 11x11
+    stride-4 ``conv1`` by a 3x3 stride-1 'same' convolution, ``width`` multiplies every
+    filter count and ``dense_units`` sets the size of ``fc6`` and ``fc7``.
+
+    Args:
+        input_shape: (height, width, channels), default (227, 227, 3). With
+            ``stem="paper"`` the images need at least 67x67 pixels, with ``"small"`` 15x15.
+        num_classes: number of classes (>= 2), default 1000.
+        groups: 1 (default, single stream) or 2 (the paper's two GPUs).
+        stem: ``"paper"`` (default) or ``"small"`` (3x3 stride-1 first convolution).
+        width: multiplier of the number of filters of every convolution (default 1.0;
+            0.25 gives 24, 64, 96, 96, 64 filters).
+        dense_units: units of ``fc6`` and ``fc7`` (default 4096).
+        dropout: dropout rate after ``fc6`` and ``fc7``, in [0, 1) (default 0.5).
+        lrn: local response normalisation after ``conv1`` and ``conv2`` (default True).
+        classifier_activation: activation of ``predictions``: "softmax" (default) or
+            None for logits.
+        name: model name; default ``"alexnet"`` (``"alexnet_groups2"`` with two groups).
+
+    Returns:
+        An uncompiled ``keras.Model``.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: an argument is out of range or the images are too small; the
+            message names it and says how to fix it.
+
+    Example:
+        >>> alexnet().count_params(), alexnet(groups=2).count_params()
+        (62378344, 60965224)
+        >>> small = alexnet((28, 28, 1), 10, stem="small", width=0.25, dense_units=256)
+        >>> small.count_params(), small.output_shape
+        (366650, (None, 10))
+    """
+    input_shape = _check(
+        input_shape,
+        num_classes,
+        width=width,
+        dense_units=dense_units,
+        dropout=dropout,
+        lrn=lrn,
+        classifier_activation=classifier_activation,
+    )
+    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral):
+        raise TypeError(f"`groups` must be 1 or 2, got {type(groups).__name__}: {groups!r}.")
+    if groups not in (1, 2):
+        raise ValueError(
+            f"`groups` must be 1 (single stream) or 2 (the paper's two GPUs), got {groups!r}."
+        )
+    if stem not in STEMS:
+        raise ValueError(f"`stem` must be one of {STEMS}, got {stem!r}.")
+    if groups == 2 and any(_scaled(f, width) % 2 for f in (96, 256, 384)):
+        raise ValueError(
+            f"`width` {width!r} gives an odd number of filters, which two groups cannot "
+            "split; use e.g. width=0.25 or 0.5."
+        )
+    conv1 = (11, 4, 0) if stem == "paper" else (3, 1, 1)
+    steps = [(conv1[0] - 2 * conv1[2], conv1[1], "valid")] + [(3, 2, "valid")] * 3
+    if stem == "paper":
+        _check_size(input_shape, steps, "AlexNet", "Use stem='small' for 28x28 or 32x32 images.")
+    else:
+        _check_size(input_shape, steps, "AlexNet with stem='small'", "Resize the images.")
+    return _build(
+        input_shape,
+        num_classes,
+        conv1,
+        1,
+        groups=int(groups),
+        width=width,
+        dense_units=dense_units,
+        dropout=dropout,
+        lrn=lrn,
+        classifier_activation=classifier_activation,
+        name=name or ("alexnet" if groups == 1 else "alexnet_groups2"),
+    )
+
+
+def zfnet(
+    input_shape: Sequence[int] = (224, 224, 3),
+    num_classes: int = 1000,
+    *,
+    width: float = 1.0,
+    dense_units: int = 4096,
+    dropout: float = 0.5,
+    lrn: bool = True,
+    classifier_activation: str | None = "softmax",
+    name: str = "zfnet",
+) -> keras.Model:
+    """Instantiates ZF Net, AlexNet with a smaller first layer (ILSVRC 2013).
+
+    Reference:
+    - Zeiler, M. D., & Fergus, R. (2014). Visualizing and understanding convolutional
+      networks. European Conference on Computer Vision (ECCV), pp. 818-833.
+
+    Deck 002's change: ``conv1`` has a smaller receptive field (7x7 instead of 11x11)
+    and a smaller stride (2 instead of 4), which the paper's visualisations showed to
+    leave fewer dead and aliased filters. To keep AlexNet's 13x13 maps in ``conv3`` to
+    ``conv5``, ZF Net's ``conv2`` has stride 2 (the paper's Figure 3): at 224x224 the
+    maps are 110 (``conv1``, 1 pixel of padding) -> 55 -> 26 (``conv2``) -> 13 -> 6. It is
+    one stream (no groups), with LRN after ``conv1`` and ``conv2``: 62,357,608
+    parameters, 20,736 fewer than AlexNet (the 7x7x3 kernels of ``conv1``).
+
+    Args:
+        input_shape: (height, width, channels), default (224, 224, 3); at least 53x53.
+        num_classes: number of classes (>= 2), default 1000.
+        width: multiplier of the number of filters of every convolution (default 1.0).
+        dense_units: units of ``fc6`` and ``fc7`` (default 4096).
+        dropout: dropout rate after ``fc6`` and ``fc7``, in [0, 1) (default 0.5).
+        lrn: local response normalisation after ``conv1`` and ``conv2`` (default True).
+        classifier_activation: activation of ``predictions``: "softmax" (default) or
+            None for logits.
+        name: model name, default ``"zfnet"``.
+
+    Returns:
+        An uncompiled ``keras.Model``.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: an argument is out of range or the images are too small.
+
+    Example:
+        >>> model = zfnet()
+        >>> model.count_params(), model.get_layer("pool5").output.shape
+        (62357608, (None, 6, 6, 256))
+    """
+    input_shape = _check(
+        input_shape,
+        num_classes,
+        width=width,
+        dense_units=dense_units,
+        dropout=dropout,
+        lrn=lrn,
+        classifier_activation=classifier_activation,
+    )
+    steps = [(5, 2, "valid"), (3, 2, "same"), (5, 2, "valid"), (3, 2, "same"), (3, 2, "valid")]
+    _check_size(input_shape, steps, "ZF Net", "Resize the images, or use alexnet(stem='small').")
+    return _build(
+        input_shape,
+        num_classes,
+        (7, 2, 1),
+        2,
+        groups=1,
+        width=width,
+        dense_units=dense_units,
+        dropout=dropout,
+        lrn=lrn,
+        classifier_activation=classifier_activation,
+        name=name,
+    )

@@ -1,0 +1,285 @@
+"""cnnkit.models: the case-study builders of deck 002 (AlexNet, ZF Net, VGG, GoogLeNet,
+DenseNet), their parameter counts, shapes, options, errors, and the copy-one-file property.
+
+Full-size models are built inside ``keras.StatelessScope()``: Keras then creates the
+variables without allocating their values, so a 138-million-parameter VGG costs
+milliseconds and the counts are the real model's.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from cnnkit import models
+
+# The modules, not the builders of the same name that cnnkit.models exports (torchvision's
+# layout: `cnnkit.models.alexnet` is the function).
+alexnet_module = importlib.import_module("cnnkit.models.alexnet")
+vgg_module = importlib.import_module("cnnkit.models.vgg")
+
+MODELS_DIR = Path(models.__file__).parent
+FAMILY_FILES = ["alexnet.py", "vgg.py"]
+
+
+def _shapeless(builder, *args, **kwargs) -> keras.Model:
+    """Build a model without allocating its weights (shapes and counts only)."""
+    with keras.StatelessScope():
+        return builder(*args, **kwargs)
+
+
+def _weight_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    return [
+        layer
+        for layer in model.layers
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense))
+    ]
+
+
+# --- AlexNet and ZF Net --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("groups", "expected"), [(1, 62_378_344), (2, 60_965_224)])
+def test_alexnet_counts_single_stream_and_two_gpus(groups, expected):
+    model = _shapeless(models.alexnet, groups=groups)
+    assert model.count_params() == expected
+    assert model.output_shape == (None, 1000)
+    assert model.get_layer("pool5").output.shape == (None, 6, 6, 256)
+    grouped = {layer.name: layer.groups for layer in _weight_layers(model)[:5]}
+    assert grouped == {
+        "conv1": 1,
+        "conv2": groups,
+        "conv3": 1,
+        "conv4": groups,
+        "conv5": groups,
+    }
+    assert model.get_layer("conv2").kernel.shape == (5, 5, 96 // groups, 256)
+    assert model.name == ("alexnet" if groups == 1 else "alexnet_groups2")
+
+
+def test_alexnet_layer_sizes_follow_the_paper():
+    model = _shapeless(models.alexnet)
+    sizes = {
+        name: model.get_layer(name).output.shape[1:]
+        for name in ("conv1", "pool1", "conv2", "pool2", "conv5", "fc6")
+    }
+    assert sizes == {
+        "conv1": (55, 55, 96),
+        "pool1": (27, 27, 96),
+        "conv2": (27, 27, 256),
+        "pool2": (13, 13, 256),
+        "conv5": (13, 13, 256),
+        "fc6": (4096,),
+    }
+
+
+def test_zfnet_changes_the_first_layer():
+    model = _shapeless(models.zfnet)
+    conv1 = model.get_layer("conv1")
+    assert conv1.kernel_size == (7, 7) and conv1.strides == (2, 2)
+    assert model.get_layer("conv2").strides == (2, 2)
+    sizes = [model.get_layer(n).output.shape[1] for n in ("conv1", "pool1", "conv2", "pool2")]
+    assert sizes == [110, 55, 26, 13]
+    assert model.get_layer("pool5").output.shape == (None, 6, 6, 256)
+    # AlexNet minus the difference of the conv1 kernels: 11*11*3*96 - 7*7*3*96 = 20,736.
+    assert model.count_params() == 62_378_344 - 20_736 == 62_357_608
+
+
+def test_small_alexnet_trains_on_fashion_mnist_shapes():
+    model = models.alexnet((28, 28, 1), 10, stem="small", width=0.25, dense_units=256)
+    assert model.count_params() == 366_650
+    assert model.get_layer("pool5").output.shape == (None, 2, 2, 64)
+    grouped = models.alexnet((28, 28, 1), 10, stem="small", groups=2, width=0.25)
+    assert grouped.get_layer("conv4").kernel.shape == (3, 3, 48, 96)
+    logits = models.alexnet(
+        (32, 32, 3), 10, stem="small", width=0.125, dense_units=32, classifier_activation=None
+    )
+    out = logits(np.zeros((2, 32, 32, 3), "float32"), training=False)
+    assert out.shape == (2, 10)
+    assert logits.get_layer("predictions").get_config()["activation"] == "linear"
+
+
+@pytest.mark.parametrize(
+    ("builder", "smallest", "kwargs"),
+    [
+        (models.alexnet, 67, {}),
+        (models.alexnet, 15, {"stem": "small"}),
+        (models.zfnet, 53, {}),
+    ],
+)
+def test_alexnet_family_smallest_input(builder, smallest, kwargs):
+    model = _shapeless(builder, (smallest, smallest, 3), **kwargs)
+    assert model.get_layer("pool5").output.shape[1:3] == (1, 1)
+    with pytest.raises(ValueError, match=f"at least {smallest}x{smallest} pixels"):
+        builder((smallest - 1, smallest, 3), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"groups": 3}, ValueError, "`groups` must be 1"),
+        ({"groups": 2.0}, TypeError, "`groups` must be 1 or 2"),
+        ({"stem": "tiny"}, ValueError, "`stem` must be one of"),
+        ({"num_classes": 1}, ValueError, "`num_classes` must be an int >= 2"),
+        ({"num_classes": "10"}, TypeError, "`num_classes` must be an int"),
+        ({"input_shape": (227, 227)}, ValueError, "`input_shape` must be a tuple of 3"),
+        ({"input_shape": "227"}, TypeError, "`input_shape` must be a tuple of 3"),
+        ({"width": 0}, ValueError, "`width` must be a number > 0"),
+        ({"dropout": 1.0}, ValueError, "`dropout` must be a number in"),
+        ({"dense_units": 0}, ValueError, "`dense_units` must be an int >= 1"),
+        ({"lrn": 1}, TypeError, "`lrn` must be True or False"),
+        ({"classifier_activation": 3}, TypeError, "`classifier_activation` must be"),
+        ({"groups": 2, "width": 0.3}, ValueError, "odd number of filters"),
+    ],
+)
+def test_alexnet_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        models.alexnet(**kwargs)
+
+
+# --- Local response normalisation ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", [alexnet_module, vgg_module])
+def test_lrn_matches_tensorflow(module):
+    x = np.random.default_rng(0).normal(size=(2, 3, 3, 7)).astype("float32") * 10
+    layer = module.LocalResponseNormalization()
+    expected = tf.nn.local_response_normalization(
+        x, depth_radius=2, bias=2.0, alpha=1e-4, beta=0.75
+    )
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(layer(x)), expected, rtol=1e-5)
+    assert layer.count_params() == 0
+    clone = module.LocalResponseNormalization.from_config(layer.get_config())
+    assert (clone.size, clone.alpha, clone.beta, clone.k) == (5, 1e-4, 0.75, 2.0)
+    with pytest.raises(ValueError, match="`size` must be an odd int"):
+        module.LocalResponseNormalization(size=4)
+
+
+# --- VGG -----------------------------------------------------------------------------------
+
+VGG_COUNTS = {
+    "A": (132_863_336, 11),
+    "A-LRN": (132_863_336, 11),
+    "B": (133_047_848, 13),
+    "C": (133_638_952, 16),
+    "D": (138_357_544, 16),
+    "E": (143_667_240, 19),
+}
+
+
+@pytest.mark.parametrize("config", list(VGG_COUNTS))
+def test_vgg_configurations_match_the_table(config):
+    params, weight_layers = VGG_COUNTS[config]
+    model = _shapeless(models.vgg, config=config)
+    assert model.count_params() == params
+    assert len(_weight_layers(model)) == weight_layers
+    assert model.get_layer("block5_pool").output.shape == (None, 7, 7, 512)
+    assert model.name == f"vgg_{config}"
+    ones = [layer.kernel_size for layer in _weight_layers(model) if layer.name.startswith("b")]
+    assert ones.count((1, 1)) == (3 if config == "C" else 0)
+    has_lrn = any(
+        isinstance(layer, vgg_module.LocalResponseNormalization) for layer in model.layers
+    )
+    assert has_lrn == (config == "A-LRN")
+
+
+@pytest.mark.parametrize(("config", "application"), [("D", "VGG16"), ("E", "VGG19")])
+def test_vgg_d_and_e_are_keras_vgg16_and_vgg19(config, application):
+    ours = _shapeless(models.vgg, config=config)
+    theirs = _shapeless(getattr(keras.applications, application), weights=None)
+    assert ours.count_params() == theirs.count_params()
+
+    def layout(model):
+        return [(w.path, tuple(w.shape)) for layer in _weight_layers(model) for w in layer.weights]
+
+    assert layout(ours) == layout(theirs)
+
+
+def test_vgg_batch_norm_and_small_members():
+    model = _shapeless(models.vgg, config="D", batch_norm=True)
+    assert model.name == "vgg_D_bn"
+    assert not model.get_layer("block1_conv1").use_bias
+    assert isinstance(model.get_layer("block1_bn1"), keras.layers.BatchNormalization)
+    # 13 convolutions lose their biases, each gains 4 batch-norm vectors of its width.
+    conv_widths = [64] * 2 + [128] * 2 + [256] * 3 + [512] * 6
+    assert model.count_params() == 138_357_544 + 3 * sum(conv_widths)
+    small = models.vgg((28, 28, 1), 10, config="A", num_blocks=3, width=0.25, dense_units=128)
+    assert small.count_params() == 151_882
+    assert small.get_layer("block3_pool").output.shape == (None, 3, 3, 64)
+    assert small(np.zeros((2, 28, 28, 1), "float32")).shape == (2, 10)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"config": "F"}, ValueError, "`config` must be one of"),
+        ({"config": 16}, TypeError, "`config` must be a string"),
+        ({"num_blocks": 6}, ValueError, "`num_blocks` must be an int between 1 and 5"),
+        ({"batch_norm": "yes"}, TypeError, "`batch_norm` must be True or False"),
+        ({"input_shape": (28, 28, 1)}, ValueError, "at least 32x32 pixels"),
+        ({"input_shape": (224, 224, 0)}, ValueError, "`input_shape` must be a tuple of 3"),
+        ({"num_classes": 1}, ValueError, "`num_classes` must be an int >= 2"),
+        ({"width": -1}, ValueError, "`width` must be a number > 0"),
+        ({"dropout": "0.5"}, TypeError, "`dropout` must be a number"),
+    ],
+)
+def test_vgg_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        models.vgg(**kwargs)
+
+
+# --- Each family file runs alone -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("filename", FAMILY_FILES)
+def test_family_file_imports_only_keras_and_the_standard_library(filename):
+    tree = ast.parse((MODELS_DIR / filename).read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add((node.module or "").split(".")[0])
+    allowed = set(sys.stdlib_module_names) | {"keras", "__future__"}
+    assert imported <= allowed, imported - allowed
+
+
+SMALLEST = {
+    "alexnet.py": "alexnet((28, 28, 1), 10, stem='small', width=0.125, dense_units=8)",
+    "vgg.py": "vgg((28, 28, 1), 10, config='A-LRN', num_blocks=1, width=0.125, dense_units=8)",
+}
+
+
+def test_each_family_file_runs_copied_alone(tmp_path):
+    """Copy every family file into its own folder and build its smallest model from there."""
+    lines = ["import importlib.util, sys"]
+    for filename in FAMILY_FILES:
+        folder = tmp_path / filename.removesuffix(".py")
+        folder.mkdir()
+        (folder / filename).write_text((MODELS_DIR / filename).read_text(encoding="utf-8"))
+        stem = filename.removesuffix(".py")
+        lines += [
+            f"spec = importlib.util.spec_from_file_location('copy_{stem}', r'{folder / filename}')",
+            "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)",
+            f"print('{filename}', module.{SMALLEST[filename]}.count_params())",
+        ]
+    lines.append("assert not [m for m in sys.modules if m.startswith('cnnkit')], 'cnnkit imported'")
+    result = subprocess.run(
+        [sys.executable, "-c", "\n".join(lines)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    printed = dict(line.split() for line in result.stdout.splitlines())
+    assert set(printed) == set(FAMILY_FILES)
