@@ -27,7 +27,7 @@ alexnet_module = importlib.import_module("cnnkit.models.alexnet")
 vgg_module = importlib.import_module("cnnkit.models.vgg")
 
 MODELS_DIR = Path(models.__file__).parent
-FAMILY_FILES = ["alexnet.py", "vgg.py"]
+FAMILY_FILES = ["alexnet.py", "vgg.py", "googlenet.py", "densenet.py"]
 
 
 def _shapeless(builder, *args, **kwargs) -> keras.Model:
@@ -236,6 +236,172 @@ def test_vgg_rejects_bad_arguments(kwargs, error, match):
         models.vgg(**kwargs)
 
 
+# --- GoogLeNet -----------------------------------------------------------------------------
+
+
+def _inception_weights(c: int, f1, f3r, f3, f5r, f5, pp) -> int:
+    """Weights and biases of an Inception module on ``c`` channels, by hand."""
+    weights = c * (f1 + f3r + f5r + pp) + 9 * f3r * f3 + 25 * f5r * f5
+    return weights + (f1 + f3r + f3 + f5r + f5 + pp)
+
+
+@pytest.mark.parametrize(
+    ("channels", "filters"),
+    [(192, (64, 96, 128, 16, 32, 32)), (7, (1, 2, 3, 4, 5, 6))],
+)
+def test_inception_block_channels_and_parameters(channels, filters):
+    inputs = keras.Input((9, 11, channels))
+    outputs = models.inception_block(inputs, *filters, name="inception_x")
+    f1, _, f3, _, f5, pp = filters
+    assert outputs.shape == (None, 9, 11, f1 + f3 + f5 + pp)
+    block = keras.Model(inputs, outputs)
+    assert block.count_params() == _inception_weights(channels, *filters)
+    names = {layer.name for layer in block.layers}
+    assert {"inception_x_1x1", "inception_x_3x3_reduce", "inception_x_pool_proj"} <= names
+    anonymous = models.inception_block(keras.Input((4, 4, 3)), 1, 1, 1, 1, 1, 1)
+    assert anonymous.shape == (None, 4, 4, 4)
+
+
+def test_googlenet_follows_table_1():
+    model = _shapeless(models.googlenet)
+    assert model.count_params() == 6_998_552
+    sizes = {
+        name: model.get_layer(name).output.shape[1:]
+        for name in ("conv1", "pool1", "conv2", "pool2", "inception_3b_output", "pool3")
+    }
+    assert sizes == {
+        "conv1": (112, 112, 64),
+        "pool1": (56, 56, 64),
+        "conv2": (56, 56, 192),
+        "pool2": (28, 28, 192),
+        "inception_3b_output": (28, 28, 480),
+        "pool3": (14, 14, 480),
+    }
+    table_1_outputs = {"3a": 256, "3b": 480, "4a": 512, "4b": 512, "4c": 512, "4d": 528}
+    table_1_outputs |= {"4e": 832, "5a": 832, "5b": 1024}
+    for key, channels in table_1_outputs.items():
+        assert model.get_layer(f"inception_{key}_output").output.shape[-1] == channels
+    assert model.get_layer("inception_5b_output").output.shape[1:3] == (7, 7)
+    weights = sum(int(np.prod(layer.kernel.shape)) for layer in _weight_layers(model))
+    assert weights == 6_990_272  # the paper's Table 1 column, in K of 1024: about 6.8 M
+    assert len(_weight_layers(model)) == 58
+    assert model.get_layer("dropout").rate == 0.4
+
+
+def test_small_googlenet():
+    model = models.googlenet((28, 28, 1), 10, stem="small", width=0.25)
+    assert model.count_params() == 376_838
+    assert model.get_layer("inception_3a_output").output.shape == (None, 14, 14, 64)
+    assert model.get_layer("inception_5b_output").output.shape == (None, 4, 4, 256)
+    assert model(np.zeros((2, 28, 28, 1), "float32")).shape == (2, 10)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: models.googlenet(stem="big"), ValueError, "`stem` must be one of"),
+        (lambda: models.googlenet(width="1"), TypeError, "`width` must be a number"),
+        (lambda: models.googlenet(dropout=-0.1), ValueError, "`dropout` must be a number in"),
+        (lambda: models.googlenet(num_classes=0), ValueError, "`num_classes` must be an int"),
+        (lambda: models.googlenet((224, 224)), ValueError, "`input_shape` must be a tuple"),
+        (
+            lambda: models.inception_block(keras.Input((8, 8, 3)), 1, 1, 0, 1, 1, 1),
+            ValueError,
+            "`f3` must be an int >= 1",
+        ),
+        (
+            lambda: models.inception_block(keras.Input((8, 8, 3)), 1, 1, 1, 1, 1, 2.5),
+            TypeError,
+            "`pool_proj` must be an int",
+        ),
+    ],
+)
+def test_googlenet_rejects_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+# --- DenseNet ------------------------------------------------------------------------------
+
+
+def test_densenet121_matches_keras_and_torchvision():
+    model = _shapeless(models.densenet)
+    theirs = _shapeless(keras.applications.DenseNet121, weights=None)
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    assert trainable == 7_978_856
+    assert model.count_params() == theirs.count_params() == 8_062_504
+    kinds = [type(layer).__name__ for layer in model.layers if layer.weights]
+    assert len(kinds) == 242  # the "depth" column of the Keras table and deck 002
+    assert (kinds.count("Conv2D"), kinds.count("BatchNormalization")) == (120, 121)
+    shapes = [tuple(w.shape) for w in model.weights]
+    assert shapes == [tuple(w.shape) for w in theirs.weights]
+    sizes = [
+        model.get_layer(name).output.shape[1:]
+        for name in ("pool1", "dense_block1_layer6_concat", "transition1_pool", "relu")
+    ]
+    assert sizes == [(56, 56, 64), (56, 56, 256), (28, 28, 128), (7, 7, 1024)]
+    assert model.name == "densenet121"
+
+
+@pytest.mark.parametrize(("depth", "expected"), [(169, 14_307_880), (201, 20_242_984)])
+def test_densenet_other_depths_match_keras(depth, expected):
+    model = _shapeless(models.densenet, depth=depth)
+    assert model.count_params() == expected
+    theirs = _shapeless(getattr(keras.applications, f"DenseNet{depth}"), weights=None)
+    assert theirs.count_params() == expected
+
+
+@pytest.mark.parametrize(("c0", "layers", "k", "bottleneck"), [(64, 6, 32, True), (5, 3, 4, False)])
+def test_dense_block_grows_by_k_per_layer(c0, layers, k, bottleneck):
+    inputs = keras.Input((6, 6, c0))
+    outputs = models.dense_block(inputs, layers, k, bottleneck=bottleneck, name="db")
+    assert outputs.shape == (None, 6, 6, c0 + layers * k)
+    convs = [
+        layer
+        for layer in keras.Model(inputs, outputs).layers
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+    assert len(convs) == layers * (2 if bottleneck else 1)
+    assert not any(conv.use_bias for conv in convs)
+
+
+@pytest.mark.parametrize(
+    ("channels", "compression", "expected"), [(256, 0.5, 128), (90, 0.5, 45), (12, 1.0, 12)]
+)
+def test_transition_halves_size_and_compresses_channels(channels, compression, expected):
+    outputs = models.transition(keras.Input((14, 15, channels)), compression, name="t")
+    assert outputs.shape == (None, 7, 7, expected)
+
+
+def test_small_densenet():
+    model = models.densenet((28, 28, 1), 10, blocks=(4, 4, 4), growth_rate=12, stem="small")
+    assert model.count_params() == 105_190
+    assert model.name == "densenet"
+    assert model.get_layer("conv1").kernel.shape == (3, 3, 1, 24)
+    assert model.get_layer("dense_block3_layer4_concat").output.shape == (None, 7, 7, 90)
+    assert model(np.zeros((2, 28, 28, 1), "float32"), training=False).shape == (2, 10)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: models.densenet(depth=100), ValueError, "`depth` must be one of"),
+        (lambda: models.densenet(depth="121"), TypeError, "`depth` must be one of"),
+        (lambda: models.densenet(blocks=(4, 0)), ValueError, "`blocks` must contain ints >= 1"),
+        (lambda: models.densenet(blocks="444"), TypeError, "`blocks` must be a sequence"),
+        (lambda: models.densenet(growth_rate=0), ValueError, "`growth_rate` must be an int >= 1"),
+        (lambda: models.densenet(compression=0), ValueError, "`compression` must be a number in"),
+        (lambda: models.densenet(bottleneck=None), TypeError, "`bottleneck` must be True or False"),
+        (lambda: models.densenet((28, 28, 1)), ValueError, "too small"),
+        (lambda: models.dense_block(keras.Input((4, 4, 3)), 0, 4), ValueError, "`num_layers`"),
+        (lambda: models.transition(keras.Input((4, 4, 3)), "half"), TypeError, "`compression`"),
+    ],
+)
+def test_densenet_rejects_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
 # --- Each family file runs alone -----------------------------------------------------------
 
 
@@ -255,6 +421,8 @@ def test_family_file_imports_only_keras_and_the_standard_library(filename):
 SMALLEST = {
     "alexnet.py": "alexnet((28, 28, 1), 10, stem='small', width=0.125, dense_units=8)",
     "vgg.py": "vgg((28, 28, 1), 10, config='A-LRN', num_blocks=1, width=0.125, dense_units=8)",
+    "googlenet.py": "googlenet((28, 28, 1), 10, stem='small', width=0.0625)",
+    "densenet.py": "densenet((28, 28, 1), 10, blocks=(1, 1), growth_rate=4, stem='small')",
 }
 
 

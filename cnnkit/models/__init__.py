@@ -26,3 +26,11 @@ __all__ += ["alexnet", "zfnet"]
 from cnnkit.models.vgg import vgg  # noqa: E402
 
 __all__ += ["vgg"]
+
+from cnnkit.models.googlenet import googlenet, inception_block  # noqa: E402
+
+__all__ += ["googlenet", "inception_block"]
+
+from cnnkit.models.densenet import dense_block, densenet, transition  # noqa: E402
+
+__all__ += ["dense_block", "densenet", "transition"]
