@@ -8,7 +8,7 @@ loaded on first use, so ``import cnnkit`` is cheap and does not import TensorFlo
     (x, y), (xt, yt) = cnnkit.data.load_fashion_mnist()
     epochs = cnnkit.quick(full=15, short=1)   # short mode for CI (CNNKIT_QUICK=1)
 
-Submodules: ``data``, ``training``, ``models``, ``augment``, ``ops``, ``kernels``,
+Submodules: ``data``, ``training``, ``models``, ``augment``, ``ops``, ``convmatrix``, ``kernels``,
 ``viz``, ``transfer``, ``stats``, ``exercises``, ``student``.
 """
 
@@ -38,6 +38,7 @@ __all__ = [
 _SUBMODULES = frozenset(
     {
         "augment",
+        "convmatrix",
         "data",
         "exercises",
         "kernels",

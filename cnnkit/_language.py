@@ -14,6 +14,11 @@ Example:
 
 from __future__ import annotations
 
+import numbers
+from typing import Any
+
+from cnnkit._validate import check_int, type_name
+
 LANGUAGES = ("en", "es")
 """Languages cnnkit can draw its figures in."""
 
@@ -56,6 +61,10 @@ def format_number(value: float, decimals: int = 0) -> str:
     Returns:
         The formatted string.
 
+    Raises:
+        TypeError: ``value`` is not a real number or ``decimals`` not an int.
+        ValueError: ``decimals`` is negative.
+
     Example:
         >>> set_language("es")
         >>> format_number(1413834), format_number(2000), format_number(0.9315, 2)
@@ -64,6 +73,8 @@ def format_number(value: float, decimals: int = 0) -> str:
         >>> format_number(1413834), format_number(0.9315, 2)
         ('1,413,834', '0.93')
     """
+    _check_real(value, "value")
+    decimals = check_int(decimals, "decimals", minimum=0)
     text = f"{float(value):,.{decimals}f}"
     if _current != "es":
         return text
@@ -81,5 +92,14 @@ def format_percent(fraction: float, decimals: int = 1) -> str:
         >>> set_language("en"); format_percent(0.9315)
         '93.2%'
     """
+    _check_real(fraction, "fraction")
     number = format_number(100 * float(fraction), decimals)
     return f"{number} %" if _current == "es" else f"{number}%"
+
+
+def _check_real(value: Any, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"`{name}` must be a real number (int, float or NumPy scalar), got "
+            f"{type_name(value)}: {value!r}."
+        )

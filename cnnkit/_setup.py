@@ -10,6 +10,7 @@ import warnings
 
 from cnnkit._language import set_language
 from cnnkit._mode import is_quick
+from cnnkit._validate import check_bool, check_seed
 
 MIN_PYTHON = (3, 11)
 MIN_KERAS = (3, 0)
@@ -35,14 +36,15 @@ def setup(seed: int = 0, *, verbose: bool = True, language: str = "en") -> None:
 
     Raises:
         RuntimeError: when Python or Keras is too old, saying what to install.
-        TypeError: when ``seed`` is not an int.
+        TypeError: when ``seed`` is not an int or ``verbose`` not a bool.
+        ValueError: when ``seed`` is negative or ``language`` is unknown.
 
     Example:
         >>> import cnnkit
         >>> cnnkit.setup(seed=0, verbose=False)
     """
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+    check_seed(seed)
+    check_bool(verbose, "verbose")
     if sys.version_info[:2] < MIN_PYTHON:
         raise RuntimeError(
             f"cnnkit needs Python >= {MIN_PYTHON[0]}.{MIN_PYTHON[1]}, "

@@ -16,44 +16,49 @@ from typing import Any
 
 import keras
 
+from cnnkit._validate import check_choice, check_number, check_seed, type_name
+
 __all__ = ["augmentation"]
 
 _FLIPS = ("horizontal", "vertical", "horizontal_and_vertical")
 
 
 def _check_factor(value: Any, name: str, upper: float, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= upper:
-        raise ValueError(f"`{name}` must be a number in [0, {upper}] ({what}); got {value!r}.")
-    return float(value)
+    return check_number(value, name, minimum=0, maximum=upper, hint=f"It is {what}.")
 
 
 def _check_args(
-    flip: Any, crop: Any, value_range: Any, seed: Any
+    flip: Any, crop: Any, value_range: Any
 ) -> tuple[tuple[int, int] | None, tuple[float, float]]:
-    if flip is not None and flip not in _FLIPS:
-        raise ValueError(f"`flip` must be None or one of {_FLIPS}; got {flip!r}.")
-    if crop is not None and (
-        isinstance(crop, (str, bytes))
-        or not isinstance(crop, Sequence)
-        or len(crop) != 2
-        or not all(isinstance(c, int) and not isinstance(c, bool) and c > 0 for c in crop)
-    ):
-        raise ValueError(
-            f"`crop` must be None or (height, width) of the random crop, e.g. (24, 24); "
-            f"got {crop!r}."
+    if flip is not None:
+        check_choice(flip, "flip", _FLIPS, hint="Or None for no mirroring.")
+    if crop is not None:
+        if isinstance(crop, (str, bytes)) or not isinstance(crop, Sequence):
+            raise TypeError(
+                f"`crop` must be None or (height, width) of the random crop, e.g. (24, 24); "
+                f"got {type_name(crop)}: {crop!r}."
+            )
+        if len(crop) != 2 or not all(
+            isinstance(c, int) and not isinstance(c, bool) and c > 0 for c in crop
+        ):
+            raise ValueError(
+                f"`crop` must be None or (height, width) of the random crop, e.g. (24, 24); "
+                f"got {crop!r}."
+            )
+    fix = "e.g. (0, 1) for images scaled by make_dataset or (0, 255) for raw pixels"
+    if isinstance(value_range, (str, bytes)) or not isinstance(value_range, Sequence):
+        raise TypeError(
+            f"`value_range` must be (low, high) with low < high, {fix}; "
+            f"got {type_name(value_range)}: {value_range!r}."
         )
     if (
-        not isinstance(value_range, Sequence)
-        or len(value_range) != 2
-        or not all(isinstance(v, (int, float)) for v in value_range)
+        len(value_range) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value_range)
         or not value_range[0] < value_range[1]
     ):
         raise ValueError(
-            f"`value_range` must be (low, high) with low < high, e.g. (0, 1) for images "
-            f"scaled by make_dataset or (0, 255) for raw pixels; got {value_range!r}."
+            f"`value_range` must be (low, high) with low < high, {fix}; got {value_range!r}."
         )
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise ValueError(f"`seed` must be an int or None; got {seed!r}.")
     return (tuple(crop) if crop is not None else None), (
         float(value_range[0]),
         float(value_range[1]),
@@ -122,17 +127,19 @@ def augmentation(
         and returns them unchanged otherwise (except `crop`, which crops centrally).
 
     Raises:
+        TypeError: if an argument has the wrong type (the message names it).
         ValueError: if an argument is out of range or every transformation is off.
 
     Example:
+        >>> aug = augmentation(rotation=0.03, contrast=0.2, seed=0)
+        >>> [layer.name for layer in aug.layers]
+        ['random_flip', 'random_rotation', 'random_translation', 'random_contrast']
 
-    ```python
-    aug = augmentation(rotation=0.03, contrast=0.2, seed=0)
-    train = cnnkit.data.make_dataset(x_train, y_train, batch_size=128, shuffle=True,
-                                     augment=aug)
-    ```
+        In the input pipeline, for the training set only:
+        ``make_dataset(x_train, y_train, batch_size=128, shuffle=True, augment=aug)``.
     """
-    crop, value_range = _check_args(flip, crop, value_range, seed)
+    crop, value_range = _check_args(flip, crop, value_range)
+    seed = check_seed(seed, allow_none=True)
     rotation = _check_factor(rotation, "rotation", 0.5, "a fraction of a full turn")
     translation = _check_factor(translation, "translation", 0.99, "a fraction of the side")
     zoom = _check_factor(zoom, "zoom", 0.99, "a fraction of the side")
@@ -145,10 +152,7 @@ def augmentation(
             ("saturation", saturation),
         )
     }
-    if fill_mode not in ("constant", "reflect", "wrap", "nearest"):
-        raise ValueError(
-            f"`fill_mode` must be 'constant', 'reflect', 'wrap' or 'nearest'; got {fill_mode!r}."
-        )
+    check_choice(fill_mode, "fill_mode", ("constant", "reflect", "wrap", "nearest"))
     layers = _layers(crop, flip, rotation, zoom, translation, factors, fill_mode, value_range)
     if not layers:
         raise ValueError(

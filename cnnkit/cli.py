@@ -14,6 +14,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from cnnkit._validate import type_name
+
 __all__ = ["main"]
 
 
@@ -62,13 +64,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit status: 0 on success, 2 on a usage error or a notebook with wrong
         solution markers (the message goes to stderr).
 
-    Example:
+    Raises:
+        TypeError: ``argv`` is not a list of strings (a usage error inside Python).
 
-    ```python
-    from cnnkit.cli import main
-    main(["student", "notebooks/04_ejercicio_lenet5.ipynb", "-o", "student"])
-    ```
+    Example:
+        >>> main(["student"])  # no notebook given: a usage error, explained on stderr
+        2
+
+        ``main(["student", "notebooks/04_ejercicio_lenet5.ipynb", "-o", "student"])``
+        writes ``student/04_ejercicio_lenet5.ipynb`` and returns 0.
     """
+    if argv is not None and (
+        isinstance(argv, str | bytes)
+        or not isinstance(argv, Sequence)
+        or not all(isinstance(a, str) for a in argv)
+    ):
+        raise TypeError(
+            f"`argv` must be a list of strings or None, got {type_name(argv)}: {argv!r}. "
+            'Split the command line, e.g. ["student", "notebook.ipynb"].'
+        )
     parser = _parser()
     try:
         args = parser.parse_args(argv)

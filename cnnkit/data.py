@@ -3,8 +3,11 @@
 The loaders return ``((x_train, y_train), (x_test, y_test))`` as uint8 arrays, exactly like
 ``keras.datasets``, and work offline. Where they look, in order:
 
-1. the ``data_dir`` argument, or else the ``CNNKIT_DATA_DIR`` environment variable;
-2. the Keras cache (``~/.keras/datasets``, or ``$KERAS_HOME/datasets``);
+1. the ``data_dir`` argument, or else the ``CNNKIT_DATA_DIR`` environment variable. A folder
+   given this way is the only place searched: if it does not exist or lacks the files,
+   :class:`DatasetNotFoundError` names the folder and the missing files (no silent fallback
+   to another copy);
+2. otherwise the Keras cache (``~/.keras/datasets``, or ``$KERAS_HOME/datasets``);
 3. Debian's ``/usr/share/datasets/fashion-mnist`` (package ``dataset-fashion-mnist``;
    Fashion-MNIST only);
 4. a download through ``keras.datasets`` (needs internet; saved in the Keras cache).
@@ -29,6 +32,8 @@ from typing import Any
 import numpy as np
 
 from cnnkit._mode import is_quick
+from cnnkit._paths import keras_cache
+from cnnkit._validate import check_bool, check_int, check_seed, type_name
 
 __all__ = [
     "DATA_DIR_ENV",
@@ -124,7 +129,8 @@ def load_fashion_mnist(
 
     Args:
         data_dir: a folder holding the four ``.gz`` files (directly or in a
-            ``fashion-mnist/`` subfolder). Defaults to ``$CNNKIT_DATA_DIR``.
+            ``fashion-mnist/`` subfolder). Defaults to ``$CNNKIT_DATA_DIR``. When either
+            is set, only that folder is searched.
         sample: ``None`` (default) follows the mode: the shipped sample in short mode
             (``CNNKIT_QUICK=1``), the full dataset otherwise. ``True`` always returns the
             sample (3,000 training / 1,000 test images, stratified), ``False`` always the
@@ -136,19 +142,30 @@ def load_fashion_mnist(
         and uint8 labels in 0-9 (see ``FASHION_MNIST_CLASSES``).
 
     Raises:
-        DatasetNotFoundError: no copy found and no download possible; the message lists
-            every place searched and how to fix it.
+        DatasetNotFoundError: ``data_dir`` / ``$CNNKIT_DATA_DIR`` does not exist or lacks
+            files (the message names the folder and the files), or no copy was found and
+            no download was possible (the message lists every place searched).
         DatasetIntegrityError: a file failed its SHA-256 check.
+        TypeError: ``data_dir``, ``sample`` or ``download`` has the wrong type.
 
     Example:
         >>> (x, y), (xt, yt) = load_fashion_mnist(sample=True)
         >>> x.shape, x.dtype, sorted(set(y.tolist())) == list(range(10))
         ((3000, 28, 28), dtype('uint8'), True)
     """
+    user = _user_dir(data_dir)
+    check_bool(download, "download")
     if _use_sample(sample):
         return _load_sample("fashion_mnist")
+    if user is not None:
+        label, folder = user
+        for candidate in (folder / "fashion-mnist", folder):
+            found = _fashion_files_in(candidate)
+            if found is not None:
+                return _read_fashion_files(found)
+        raise _missing_in_user_dir(label, folder, tuple(FASHION_MNIST_SHA256))
     searched: list[str] = []
-    for label, folder in _candidate_dirs(data_dir, "fashion-mnist", debian=True):
+    for label, folder in _candidate_dirs("fashion-mnist", debian=True):
         if folder is None:
             searched.append(f"{label}: not given")
             continue
@@ -180,6 +197,7 @@ def load_mnist(
 
     Args:
         data_dir: a folder holding Keras's ``mnist.npz``. Defaults to ``$CNNKIT_DATA_DIR``.
+            When either is set, only that folder is searched.
         sample: ``None`` (default) follows the mode: the shipped sample in short mode
             (``CNNKIT_QUICK=1``), the full dataset otherwise. ``True`` always returns the
             sample (4,000 training / 1,000 test digits, stratified), ``False`` always the
@@ -191,19 +209,28 @@ def load_mnist(
         and uint8 labels 0-9.
 
     Raises:
-        DatasetNotFoundError: no copy found and no download possible; the message lists
-            every place searched and how to fix it.
+        DatasetNotFoundError: ``data_dir`` / ``$CNNKIT_DATA_DIR`` does not exist or lacks
+            ``mnist.npz``, or no copy was found and no download was possible (the message
+            lists every place searched).
         DatasetIntegrityError: ``mnist.npz`` failed its SHA-256 check.
+        TypeError: ``data_dir``, ``sample`` or ``download`` has the wrong type.
 
     Example:
         >>> (x, y), (xt, yt) = load_mnist(sample=True)
         >>> x.shape, xt.shape
         ((4000, 28, 28), (1000, 28, 28))
     """
+    user = _user_dir(data_dir)
+    check_bool(download, "download")
     if _use_sample(sample):
         return _load_sample("mnist")
+    if user is not None:
+        label, folder = user
+        if (folder / MNIST_FILE).is_file():
+            return _read_mnist_npz(folder / MNIST_FILE)
+        raise _missing_in_user_dir(label, folder, (MNIST_FILE,))
     searched: list[str] = []
-    for label, folder in _candidate_dirs(data_dir, None, debian=False):
+    for label, folder in _candidate_dirs(None, debian=False):
         if folder is None:
             searched.append(f"{label}: not given")
             continue
@@ -270,16 +297,14 @@ def make_dataset(
     """
     images = _check_images(x)
     labels = _check_labels(y, len(images))
-    _check_positive_int("batch_size", batch_size)
-    if not isinstance(shuffle, bool):
-        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    check_int(batch_size, "batch_size", minimum=1, hint="For example batch_size=128.")
+    check_bool(shuffle, "shuffle", hint="Use shuffle=True for training data only.")
     if augment is not None and not callable(augment):
         raise TypeError(
-            "augment must be a Keras layer or keras.Sequential (something callable), "
-            f"got {type(augment).__name__}"
+            "`augment` must be a Keras layer or keras.Sequential (something callable) or "
+            f"None, got {type_name(augment)}. For example augment=cnnkit.augment.augmentation()."
         )
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
-        raise TypeError(f"seed must be an int or None, got {seed!r}")
+    seed = check_seed(seed, allow_none=True)
 
     import tensorflow as tf
 
@@ -300,27 +325,32 @@ def make_dataset(
 
 def _check_images(x: Any) -> np.ndarray:
     if not isinstance(x, np.ndarray):
-        raise TypeError(f"x must be a NumPy array of images, got {type(x).__name__}")
+        raise TypeError(
+            f"`x` must be a NumPy array of images, got {type_name(x)}. Convert it with np.asarray."
+        )
     if x.ndim == 3:
         x = x[..., np.newaxis]
     elif x.ndim != 4:
         raise ValueError(
-            f"x must have shape (N, H, W) or (N, H, W, C), got shape {x.shape}; "
+            f"`x` must have shape (N, H, W) or (N, H, W, C), got shape {x.shape}; "
             "for a single image use x[np.newaxis]"
         )
     if len(x) == 0:
-        raise ValueError("x is empty: make_dataset needs at least one image")
+        raise ValueError("`x` is empty: make_dataset needs at least one image.")
     if np.issubdtype(x.dtype, np.integer) or x.dtype == bool:
         return (x.astype("float32") / 255.0).astype("float32")
     if not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"x must hold numbers (uint8 or float), got dtype {x.dtype}")
+        raise TypeError(
+            f"`x` must hold numbers (uint8 or float), got dtype {x.dtype}. Convert it with "
+            "x.astype('float32') / 255."
+        )
     low, high = float(np.min(x)), float(np.max(x))
     if np.isnan(low) or np.isnan(high):
-        raise ValueError("x contains NaN values; clean the images before building a dataset")
+        raise ValueError("`x` contains NaN values; clean the images before building a dataset.")
     if low < 0.0 or high > 1.0:
         raise ValueError(
-            f"float images must be in [0, 1], got values in [{low:g}, {high:g}]; pass the "
-            "uint8 arrays from the loaders (make_dataset scales them) or divide by 255"
+            f"`x` (float images) must be in [0, 1], got values in [{low:g}, {high:g}]; pass "
+            "the uint8 arrays from the loaders (make_dataset scales them) or divide by 255."
         )
     return x.astype("float32")
 
@@ -330,15 +360,14 @@ def _check_labels(y: Any, n: int) -> np.ndarray | None:
         return None
     y = np.asarray(y)
     if y.ndim not in (1, 2):
-        raise ValueError(f"y must be a 1-D array of labels (or 2-D one-hot), got shape {y.shape}")
+        raise ValueError(
+            f"`y` must be a 1-D array of labels (or 2-D one-hot), got shape {y.shape}."
+        )
     if len(y) != n:
-        raise ValueError(f"x and y must have the same length, got {n} images and {len(y)} labels")
+        raise ValueError(
+            f"`y` must have one label per image of `x`: got {n} images and {len(y)} labels."
+        )
     return y
-
-
-def _check_positive_int(name: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
 
 
 # --------------------------------------------------------------------------------------
@@ -350,38 +379,54 @@ def _use_sample(sample: bool | None) -> bool:
     if sample is None:
         return is_quick()
     if not isinstance(sample, bool):
-        raise TypeError(f"sample must be True, False or None, got {sample!r}")
+        raise TypeError(
+            f"`sample` must be True, False or None, got {type_name(sample)}: {sample!r}. "
+            "None follows the mode (CNNKIT_QUICK)."
+        )
     return sample
+
+
+def _user_dir(data_dir: Any) -> tuple[str, Path] | None:
+    """The folder the user named (``data_dir`` or ``$CNNKIT_DATA_DIR``) with its label."""
+    if data_dir is not None:
+        if not isinstance(data_dir, str | os.PathLike):
+            raise TypeError(
+                f"`data_dir` must be a folder path (str or pathlib.Path) or None, got "
+                f"{type_name(data_dir)}: {data_dir!r}."
+            )
+        return "`data_dir`", Path(data_dir).expanduser()
+    if os.environ.get(DATA_DIR_ENV):
+        return f"${DATA_DIR_ENV}", Path(os.environ[DATA_DIR_ENV]).expanduser()
+    return None
+
+
+def _missing_in_user_dir(label: str, folder: Path, files: tuple[str, ...]) -> Exception:
+    """The error for a named folder that does not exist or lacks the dataset files."""
+    if not folder.is_dir():
+        problem = "does not exist"
+        missing = files
+    else:
+        missing = tuple(f for f in files if not (folder / f).is_file())
+        problem = "lacks " + ", ".join(missing)
+    where = "or its fashion-mnist/ subfolder " if len(files) > 1 else ""
+    return DatasetNotFoundError(
+        f"{label} is {folder}, which {problem}. Put {', '.join(missing)} there {where}"
+        f"or point {label} to the folder that holds them; cnnkit does not fall back to "
+        "other copies when a folder is named."
+    )
 
 
 def _keras_cache() -> Path:
     """The folder where keras.datasets stores downloads (``$KERAS_HOME/datasets``)."""
-    return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets"
+    return keras_cache("datasets")
 
 
-def _candidate_dirs(
-    data_dir: str | os.PathLike[str] | None, subdir: str | None, *, debian: bool
-) -> list[tuple[str, Path | None]]:
-    """The folders to search, in order, each with a label for the error message.
+def _candidate_dirs(subdir: str | None, *, debian: bool) -> list[tuple[str, Path | None]]:
+    """The folders to search when no folder is named, in order, each with a label.
 
     A ``None`` folder stands for "not given" and is only reported, never searched.
     """
-    places: list[tuple[str, Path | None]] = []
-    if data_dir is not None:
-        user = Path(data_dir).expanduser()
-        label = "data_dir argument"
-    elif os.environ.get(DATA_DIR_ENV):
-        user = Path(os.environ[DATA_DIR_ENV]).expanduser()
-        label = f"${DATA_DIR_ENV}"
-    else:
-        user = None
-        label = ""
-    if user is None:
-        places.append((f"data_dir argument / ${DATA_DIR_ENV}", None))
-    else:
-        if subdir is not None:
-            places.append((label, user / subdir))
-        places.append((label, user))
+    places: list[tuple[str, Path | None]] = [(f"data_dir argument / ${DATA_DIR_ENV}", None)]
     cache = _keras_cache()
     places.append(("Keras cache", cache / subdir if subdir else cache))
     if debian:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnkit._validate import check_bool, check_int, check_number
+
 __all__ = [
     "box_blur",
     "gaussian_3x3",
@@ -24,11 +26,7 @@ __all__ = [
 
 
 def _int_size(size: object, name: str = "size") -> int:
-    if isinstance(size, bool) or not isinstance(size, int | np.integer):
-        raise TypeError(f"`{name}` must be an int, got {size!r}.")
-    if size < 1:
-        raise ValueError(f"`{name}` must be >= 1, got {size!r}.")
-    return int(size)
+    return check_int(size, name, minimum=1)
 
 
 def box_blur(size: int = 3, *, normalize: bool = True) -> np.ndarray:
@@ -71,7 +69,7 @@ def box_blur(size: int = 3, *, normalize: bool = True) -> np.ndarray:
     """
     size = _int_size(size)
     kernel = np.ones((size, size))
-    return kernel / size**2 if normalize else kernel
+    return kernel / size**2 if check_bool(normalize, "normalize") else kernel
 
 
 def gaussian_3x3(*, normalize: bool = True) -> np.ndarray:
@@ -101,7 +99,7 @@ def gaussian_3x3(*, normalize: bool = True) -> np.ndarray:
     """
     row = np.array([1.0, 2.0, 1.0])
     kernel = np.outer(row, row)
-    return kernel / 16 if normalize else kernel
+    return kernel / 16 if check_bool(normalize, "normalize") else kernel
 
 
 def gaussian(size: int = 5, sigma: float | None = None) -> np.ndarray:
@@ -140,10 +138,8 @@ def gaussian(size: int = 5, sigma: float | None = None) -> np.ndarray:
         raise ValueError(f"`size` must be odd so the kernel has a centre, got {size}.")
     if sigma is None:
         sigma = size / 6
-    if isinstance(sigma, bool) or not isinstance(sigma, int | float | np.number):
-        raise TypeError(f"`sigma` must be a number, got {sigma!r}.")
-    if not np.isfinite(sigma) or sigma <= 0:
-        raise ValueError(f"`sigma` must be a positive number, got {sigma!r}.")
+    if check_number(sigma, "sigma", minimum=0) == 0:
+        raise ValueError(f"`sigma` must be a number > 0, got {sigma!r}. Or None for size / 6.")
     offsets = np.arange(size) - size // 2
     row = np.exp(-(offsets**2) / (2.0 * float(sigma) ** 2))
     kernel = np.outer(row, row)

@@ -22,6 +22,8 @@ from typing import Literal
 
 import numpy as np
 
+from cnnkit._validate import check_bool, check_choice, check_int
+
 __all__ = [
     "conv2d",
     "pool2d",
@@ -123,6 +125,9 @@ def same_padding(n: int, kernel_size: int, stride: int = 1) -> tuple[int, int]:
     >>> same_padding(5, 4)
     (1, 2)
     """
+    n = check_int(n, "n", minimum=1)
+    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    stride = check_int(stride, "stride", minimum=1)
     out = -(-n // stride)
     total = max((out - 1) * stride + kernel_size - n, 0)
     return total // 2, total - total // 2
@@ -289,10 +294,7 @@ def conv2d(
     weights = _as_float_array(kernel, "kernel", (2, 3, 4))
     strides = _pair(stride, "stride", minimum=1)
     mode = _padding_mode(padding, allow_int=True)
-    if isinstance(flip, np.bool_):
-        flip = bool(flip)
-    if not isinstance(flip, bool):
-        raise TypeError(f"`flip` must be True or False, got {flip!r}.")
+    flip = check_bool(bool(flip) if isinstance(flip, np.bool_) else flip, "flip")
 
     grey = image.ndim == 2
     image3 = image[:, :, None] if grey else image
@@ -406,8 +408,7 @@ def pool2d(
     window = _pair(size, "size", minimum=1)
     strides = window if stride is None else _pair(stride, "stride", minimum=1)
     pad_mode = _padding_mode(padding, allow_int=False)
-    if mode not in ("max", "average"):
-        raise ValueError(f'`mode` must be "max" or "average", got {mode!r}.')
+    check_choice(mode, "mode", ("max", "average"))
 
     image3 = image[:, :, None] if image.ndim == 2 else image
     pads = _pads(pad_mode, image3.shape[:2], window, strides)
@@ -522,11 +523,7 @@ def upsample2d(
 
 
 def _positive_int(value: object, name: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"`{name}` must be an int, got {value!r}.")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}, got {value!r}.")
-    return int(value)
+    return check_int(value, name, minimum=minimum)
 
 
 def conv_output_size(
@@ -644,6 +641,5 @@ def conv_params(
     kh, kw = _pair(kernel_size, "kernel_size", minimum=1)
     in_channels = _positive_int(in_channels, "in_channels")
     filters = _positive_int(filters, "filters")
-    if not isinstance(bias, bool | np.bool_):
-        raise TypeError(f"`bias` must be True or False, got {bias!r}.")
+    bias = check_bool(bool(bias) if isinstance(bias, np.bool_) else bias, "bias")
     return filters * (kh * kw * in_channels + int(bias))

@@ -120,6 +120,8 @@ def layer_kind(layer: keras.layers.Layer) -> str:
         >>> layer_kind(keras.layers.DepthwiseConv2D(3)), layer_kind(keras.layers.ReLU())
         ('conv', 'other')
     """
+    if not isinstance(layer, keras.layers.Layer):
+        raise TypeError(f"`layer` must be a keras layer, got {type(layer).__name__}: {layer!r}")
     if isinstance(layer, _CONVS):
         return "conv"
     if isinstance(layer, _L.Dense):
@@ -256,6 +258,8 @@ def layer_table(model: keras.Model, *, with_mult_adds: bool = False) -> list[dic
         ('Conv2D', (2, 2, 2), 20, 72)
     """
     _check_model(model)
+    if not isinstance(with_mult_adds, bool):
+        raise TypeError(f"`with_mult_adds` must be True or False, got {with_mult_adds!r}")
     rows = []
     for layer in model.layers:
         row = {

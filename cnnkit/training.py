@@ -8,6 +8,8 @@ from typing import Any
 
 import keras
 
+from cnnkit._validate import check_int, check_number, type_name
+
 __all__ = ["TimeBudget", "fit"]
 
 
@@ -17,15 +19,17 @@ class TimeBudget(keras.callbacks.Callback):
     Args:
         seconds: the budget, a positive number of seconds of wall time.
 
+    Raises:
+        TypeError: ``seconds`` is not a number.
+        ValueError: ``seconds`` is not positive.
+
     Example:
         >>> budget = TimeBudget(60)  # at most about one minute (whole epochs)
     """
 
     def __init__(self, seconds: float) -> None:
         super().__init__()
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
-            raise ValueError(f"seconds must be a positive number, got {seconds!r}")
-        self.seconds = float(seconds)
+        self.seconds = _check_seconds(seconds, "seconds")
         self.start = 0.0
         self.stopped_early = False
 
@@ -71,6 +75,11 @@ def fit(
         The ``keras.callbacks.History``, with two more attributes: ``wall_time``
         (seconds, float) and ``epochs_run`` (int).
 
+    Raises:
+        TypeError: ``model`` is not a ``keras.Model`` or a number has the wrong type.
+        ValueError: ``epochs``, ``patience`` or ``time_budget`` is out of range, or
+            ``patience`` without validation data.
+
     Example:
         >>> import numpy as np, keras
         >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
@@ -80,15 +89,18 @@ def fit(
         (2, True)
     """
     if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+        raise TypeError(
+            f"`model` must be a keras.Model, got {type_name(model)}. Build one with "
+            "cnnkit.models and compile it first."
+        )
+    check_int(epochs, "epochs", minimum=1)
+    if time_budget is not None:
+        _check_seconds(time_budget, "time_budget")
     if patience is not None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"patience must be a positive int or None, got {patience!r}")
+        check_int(patience, "patience", minimum=1, hint="Or None for no early stopping.")
         if validation_data is None and "validation_split" not in fit_kwargs:
             raise ValueError(
-                "patience watches val_loss: pass validation_data=... (or validation_split=...)"
+                "`patience` watches val_loss: pass validation_data=... (or validation_split=...)"
             )
     all_callbacks = list(callbacks or [])
     if time_budget is not None:
@@ -111,3 +123,11 @@ def fit(
     history.wall_time = time.perf_counter() - start
     history.epochs_run = len(history.epoch)
     return history
+
+
+def _check_seconds(value: float, name: str) -> float:
+    seconds = check_number(value, name, minimum=0, hint="Pass a positive number of seconds.")
+    if seconds == 0:
+        raise ValueError(f"`{name}` must be a number > 0, got {value!r}. Pass a positive "
+                         "number of seconds.")
+    return seconds

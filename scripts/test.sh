@@ -14,6 +14,6 @@ echo "== pytest: unit tests, doctests, notebooks under nbval (short mode)"
 status=0
 "$VENV/bin/python" -m pytest -n 2 --dist loadfile \
     --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
-    --doctest-modules tests notebooks cnnkit "$@" || status=$?
+    --doctest-modules notebooks tests cnnkit "$@" || status=$?
 echo "== test suite wall time: $(( $(date +%s) - start )) s"
 exit $status

@@ -92,7 +92,7 @@ def check_statistics(x_source) -> tuple[float, float]:
         raise SystemExit(
             f"The source statistics (mean {mean:.4f}, std {std:.4f}) differ from "
             f"CNNKIT_BACKBONES[{NAME!r}] (mean {spec.mean}, std {spec.std}) in "
-            "cnnkit/transfer.py: update those constants, then run this script again."
+            "cnnkit/transfer/catalogue.py: update those constants, then run this script again."
         )
     return mean, std
 

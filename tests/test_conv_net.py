@@ -48,8 +48,10 @@ def test_deck_cnn_is_conv_net_with_the_deck_arguments():
 
 def test_deck_cnn_other_inputs_and_validation():
     assert deck_cnn((32, 32, 3), 5).outputs[0].shape == (None, 5)
-    with pytest.raises(ValueError, match="num_classes"):
+    with pytest.raises(ValueError, match="`num_classes` must be an int >= 2"):
         deck_cnn(num_classes=1)
+    with pytest.raises(TypeError, match="`num_classes` must be an int >= 2"):
+        deck_cnn(num_classes="10")
     with pytest.raises(ValueError, match="too small"):
         deck_cnn((4, 4, 1))
 
@@ -119,7 +121,6 @@ def test_conv_net_variable_size_input_with_global_pool():
         ({"input_shape": (28, None, 1)}, "input_shape"),
         ({"num_classes": 1}, "num_classes"),
         ({"filters": (32, 0)}, "filters"),
-        ({"filters": "32"}, "filters"),
         ({"convs_per_block": (1, 2, 3, 4)}, "convs_per_block"),
         ({"kernel_size": 0}, "kernel_size"),
         ({"dense": (128.0,)}, "dense"),
@@ -127,7 +128,6 @@ def test_conv_net_variable_size_input_with_global_pool():
         ({"dropout": 1.0}, "dropout"),
         ({"l2": -1.0}, "l2"),
         ({"activation": "relux"}, "activation"),
-        ({"batch_norm": 1}, "batch_norm"),
         ({"filters": (8,) * 5}, "too small"),
     ],
 )
@@ -135,6 +135,38 @@ def test_conv_net_validates_arguments(kwargs, message):
     args = {"input_shape": (28, 28, 1), "num_classes": 10, **kwargs}
     with pytest.raises(ValueError, match=message):
         conv_net(args.pop("input_shape"), args.pop("num_classes"), **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"input_shape": "28x28"}, "`input_shape` must be"),
+        ({"num_classes": 10.0}, "`num_classes` must be an int >= 2"),
+        ({"filters": "32"}, "`filters` must be a sequence"),
+        ({"convs_per_block": 2.0}, "`convs_per_block` must be"),
+        ({"batch_norm": 1}, "`batch_norm` must be True or False"),
+        ({"global_pool": "yes"}, "`global_pool` must be True or False"),
+        ({"dropout": "0.5"}, "`dropout` must be a number"),
+        ({"activation": len}, "`activation` must be a Keras activation name"),
+        ({"classifier_activation": 3}, "`classifier_activation` must be"),
+        ({"name": 3}, "`name` must be a str or None"),
+    ],
+)
+def test_conv_net_wrong_types_are_type_errors(kwargs, message):
+    args = {"input_shape": (28, 28, 1), "num_classes": 10, **kwargs}
+    with pytest.raises(TypeError, match=message):
+        conv_net(args.pop("input_shape"), args.pop("num_classes"), **args)
+
+
+def test_classifier_activation_none_gives_logits_in_every_builder():
+    for model in (
+        conv_net((8, 8, 1), 3, filters=(4,), dense=(), classifier_activation=None),
+        deck_cnn((8, 8, 1), 3, classifier_activation=None, name="logits"),
+    ):
+        assert model.get_layer("predictions").activation is keras.activations.linear
+    assert deck_cnn(name="mine").name == "mine" and conv_net((8, 8, 1), 3).name == "conv_net"
+    with pytest.raises(ValueError, match="`classifier_activation`"):
+        deck_cnn(classifier_activation="softmaxx")
 
 
 def test_builders_depend_only_on_keras():

@@ -50,6 +50,7 @@ def _write_fashion(folder: Path, contents: dict[str, bytes]) -> None:
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     """No real data anywhere: empty Keras cache, no Debian folder, downloads fail."""
+    (tmp_path / "keras_home").mkdir()  # Keras creates $KERAS_HOME when it is imported
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     monkeypatch.delenv(data.DATA_DIR_ENV, raising=False)
     monkeypatch.delenv("CNNKIT_QUICK", raising=False)
@@ -103,7 +104,7 @@ def test_sample_false_ignores_quick_mode(isolated, monkeypatch):
 
 
 def test_sample_must_be_bool_or_none():
-    with pytest.raises(TypeError, match="sample must be"):
+    with pytest.raises(TypeError, match="`sample` must be"):
         data.load_mnist(sample="yes")
 
 
@@ -132,6 +133,36 @@ def test_env_variable_and_subfolder(isolated, fake_hashes, monkeypatch):
     monkeypatch.setenv(data.DATA_DIR_ENV, str(isolated / "env"))
     (x, _), _ = data.load_fashion_mnist()
     assert (x == 1).all()
+
+
+def test_named_folder_that_does_not_exist_is_an_error_not_a_fallback(isolated, fake_hashes):
+    _write_fashion(isolated / "keras_home" / "datasets" / "fashion-mnist", fake_hashes)
+    missing = isolated / "nowhere"
+    with pytest.raises(data.DatasetNotFoundError) as info:
+        data.load_fashion_mnist(missing)
+    message = str(info.value)
+    assert "`data_dir`" in message and str(missing) in message and "does not exist" in message
+    assert "t10k-images-idx3-ubyte.gz" in message
+
+
+def test_named_folder_lacking_files_names_them(isolated, fake_hashes, monkeypatch):
+    _write_fashion(isolated / "keras_home" / "datasets" / "fashion-mnist", fake_hashes)
+    partial = {k: v for k, v in fake_hashes.items() if not k.startswith("t10k-images")}
+    _write_fashion(isolated / "env", partial)
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(isolated / "env"))
+    with pytest.raises(data.DatasetNotFoundError) as info:
+        data.load_fashion_mnist()
+    message = str(info.value)
+    assert "$CNNKIT_DATA_DIR" in message and str(isolated / "env") in message
+    assert "lacks t10k-images-idx3-ubyte.gz" in message and "train-images" not in message
+
+
+def test_mnist_named_folder_without_npz(isolated, monkeypatch):
+    monkeypatch.setenv(data.DATA_DIR_ENV, str(isolated))
+    with pytest.raises(data.DatasetNotFoundError, match=r"lacks mnist\.npz"):
+        data.load_mnist()
+    with pytest.raises(TypeError, match="`data_dir` must be a folder path"):
+        data.load_mnist(data_dir=3)
 
 
 def test_keras_cache_before_debian(isolated, fake_hashes):
@@ -312,15 +343,15 @@ def test_make_dataset_without_labels():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"x": [[1]]}, TypeError, "x must be a NumPy array"),
+        ({"x": [[1]]}, TypeError, "`x` must be a NumPy array"),
         ({"x": np.zeros((4, 4))}, ValueError, r"\(N, H, W\)"),
         ({"x": np.full((2, 3, 3), 200.0)}, ValueError, "must be in \\[0, 1\\]"),
         ({"x": np.full((2, 3, 3), np.nan)}, ValueError, "NaN"),
-        ({"y": np.zeros(3)}, ValueError, "same length"),
-        ({"batch_size": 0}, ValueError, "batch_size must be a positive int"),
-        ({"shuffle": "yes"}, TypeError, "shuffle must be True or False"),
-        ({"augment": 3}, TypeError, "augment must be a Keras layer"),
-        ({"seed": 1.5}, TypeError, "seed must be an int"),
+        ({"y": np.zeros(3)}, ValueError, "one label per image"),
+        ({"batch_size": 0}, ValueError, "`batch_size` must be an int >= 1"),
+        ({"shuffle": "yes"}, TypeError, "`shuffle` must be True or False"),
+        ({"augment": 3}, TypeError, "`augment` must be a Keras layer"),
+        ({"seed": 1.5}, TypeError, "`seed` must be an int >= 0 or None"),
     ],
 )
 def test_make_dataset_rejects_bad_input(kwargs, error, match):

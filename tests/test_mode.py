@@ -43,7 +43,7 @@ def test_setup_seeds_and_prints_versions(capsys, monkeypatch):
 
 
 def test_setup_rejects_bad_seed():
-    with pytest.raises(TypeError, match="seed must be an int"):
+    with pytest.raises(TypeError, match="`seed` must be an int >= 0"):
         cnnkit.setup(seed="0")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import os
 
 import numpy as np
@@ -14,8 +13,6 @@ from scipy.signal import convolve2d, correlate2d
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 
-import cnnkit.kernels  # noqa: E402
-import cnnkit.ops  # noqa: E402
 from cnnkit.ops import (  # noqa: E402
     conv2d,
     conv_output_size,
@@ -42,15 +39,7 @@ def _run_layer(layer: keras.layers.Layer, x: np.ndarray) -> np.ndarray:
     """Apply a Keras layer eagerly to one image (adds and removes the batch axis)."""
     return keras.ops.convert_to_numpy(layer(x[None].astype("float32")))[0]
 
-
-# --------------------------------------------------------------------------- doctests
-
-
-def test_doctests() -> None:
-    for module in (cnnkit.ops, cnnkit.kernels):
-        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-        assert result.attempted > 0, module.__name__
-        assert result.failed == 0, module.__name__
+# The docstring examples of cnnkit.ops and cnnkit.kernels run under --doctest-modules.
 
 
 # --------------------------------------------------------------------------- conv2d vs SciPy

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -14,14 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 ENVIRONMENT = yaml.safe_load((ROOT / "environment.yml").read_text())
 README = (ROOT / "README.md").read_text()
-
-
-def _pyproject_requirements() -> dict[str, Requirement]:
-    project = PYPROJECT["project"]
-    specs = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        specs += [s for s in extra if not s.startswith("cnnkit[")]
-    return {Requirement(s).name.lower(): Requirement(s) for s in specs}
 
 
 def _conda_and_pip() -> tuple[list[str], list[str]]:
@@ -59,19 +54,46 @@ def test_environment_installs_this_project_with_existing_extras():
             assert extra.strip() in extras, f"extra {extra!r} is not in pyproject.toml"
 
 
-def test_environment_declares_nothing_that_pyproject_does_not():
-    conda, pip = _conda_and_pip()
-    known = _pyproject_requirements()
-    others = [p for p in pip if not re.match(r"^(-e\s+)?\.", p.strip())]
-    others += [c for c in conda if c.split("=")[0] not in ("python", "pip")]
-    for entry in others:
-        name = re.split(r"[=<>~! \[]", entry, maxsplit=1)[0].lower()
-        assert name in known, f"environment.yml lists {entry!r}, which pyproject.toml lacks"
-        pinned = re.findall(r"==?([\d.]+)$", entry)
-        if pinned:
-            assert known[name].specifier.contains(pinned[0]), (
-                f"environment.yml pins {entry!r} outside pyproject's {known[name]}"
-            )
+def test_environment_holds_python_pip_and_this_project_only():
+    # What the file actually holds, entry by entry: Python, pip, and the project with the
+    # course and the tests (not the instructors' nbgrader). A dependency added here instead
+    # of pyproject.toml fails, and so does a missing or changed entry.
+    assert ENVIRONMENT == {
+        "name": "cnnkit",
+        "channels": ["conda-forge"],
+        "dependencies": ["python=3.11", "pip", {"pip": ["-e .[course,test]"]}],
+    }
+    assert {"course", "test"} <= set(_extras_pulled_in("dev"))
+
+
+def _extras_pulled_in(extra: str) -> list[str]:
+    """The extras an extra pulls in through ``cnnkit[...]`` (``dev`` -> course, test)."""
+    specs = PYPROJECT["project"]["optional-dependencies"][extra]
+    found = [m for spec in specs for m in re.findall(r"^cnnkit\[(.*)\]$", spec)]
+    return [name.strip() for names in found for name in names.split(",")]
+
+
+def _imported_after(statement: str) -> set[str]:
+    """Top-level module names in sys.modules after running ``statement`` in a fresh Python."""
+    code = f"import json, sys; {statement}; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_import_cnnkit_is_cheap():
+    loaded = _imported_after("import cnnkit")
+    assert {m for m in loaded if m.startswith("cnnkit")} == {
+        "cnnkit", "cnnkit._language", "cnnkit._mode", "cnnkit._setup", "cnnkit._validate",
+    }  # fmt: skip
+    heavy = {"tensorflow", "keras", "numpy", "matplotlib", "pandas", "scipy", "sklearn"}
+    assert not heavy & {m.split(".")[0] for m in loaded}
+
+
+def test_data_and_reference_ops_do_not_import_tensorflow():
+    loaded = _imported_after("import cnnkit.data, cnnkit.ops, cnnkit.kernels")
+    assert not {"tensorflow", "keras"} & {m.split(".")[0] for m in loaded}
 
 
 def _readme_test_command() -> str:
@@ -90,3 +112,16 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_readme_shows_the_course_command():
     assert re.search(r"^bash scripts/course\.sh\s*(#.*)?$", README, flags=re.MULTILINE)
+
+
+def test_nbgrader_is_an_instructor_extra_not_a_student_dependency():
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert [Requirement(s).name for s in extras["instructor"]] == ["nbgrader"]
+    assert "cnnkit[course,test,instructor]" in extras["dev"], "the test suite runs nbgrader"
+    for spec in PYPROJECT["project"]["dependencies"] + extras["course"]:
+        assert Requirement(spec).name != "nbgrader", f"students would install nbgrader: {spec}"
+    _, pip = _conda_and_pip()
+    for line in pip:
+        asked = re.findall(r"\[(.*)\]", line)
+        chosen = {e.strip() for e in asked[0].split(",")} if asked else set()
+        assert not chosen & {"instructor", "dev"}, f"environment.yml installs nbgrader: {line}"

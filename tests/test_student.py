@@ -283,3 +283,16 @@ def test_student_copy_of_every_notebook_hides_its_solutions_section(path):
     copy = student.student_notebook(instructor)
     assert len(copy.cells) == starts[0]
     assert not any("## Soluciones" in c.source for c in copy.cells)
+
+
+@pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
+def test_solution_cells_hide_their_code_and_their_outputs(path):
+    """Answers stay out of sight until the student unfolds them (JupyterLab's collapsed cells)."""
+    nb = nbformat.read(path, as_version=4)
+    tagged = [i for i, c in enumerate(nb.cells)
+              if student.SOLUTION_TAG in c.metadata.get("tags", [])]
+    shown = [i for i in tagged
+             if not (nb.cells[i].metadata.get("jupyter", {}).get("source_hidden") is True
+                     and nb.cells[i].metadata.get("jupyter", {}).get("outputs_hidden") is True)]
+    assert tagged, f"{path.name}: no cell tagged {student.SOLUTION_TAG!r}"
+    assert not shown, f"{path.name}: solution cells {shown} lack source_hidden/outputs_hidden"

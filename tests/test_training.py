@@ -61,10 +61,11 @@ def test_patience_restores_best_weights_and_stops():
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"epochs": 0}, "epochs must be a positive int"),
-        ({"epochs": 2, "patience": 0}, "patience must be a positive int"),
+        ({"epochs": 0}, "`epochs` must be an int >= 1"),
+        ({"epochs": 2, "patience": 0}, "`patience` must be an int >= 1"),
         ({"epochs": 2, "patience": 2}, "pass validation_data"),
-        ({"epochs": 2, "time_budget": -1}, "seconds must be a positive number"),
+        ({"epochs": 2, "time_budget": -1}, "`time_budget` must be a number"),
+        ({"epochs": 2, "time_budget": 0}, "`time_budget` must be a number > 0"),
     ],
 )
 def test_bad_arguments(kwargs, match):
@@ -74,5 +75,5 @@ def test_bad_arguments(kwargs, match):
 
 
 def test_model_must_be_keras():
-    with pytest.raises(TypeError, match="model must be a keras.Model"):
+    with pytest.raises(TypeError, match="`model` must be a keras.Model"):
         training.fit(object(), None, epochs=1)

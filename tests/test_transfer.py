@@ -49,18 +49,40 @@ def test_small_backbone_architecture():
     assert transfer.model_depth(model) == 6  # 3 conv + 3 batch norm
 
 
+def test_small_backbone_with_a_classifier_on_top():
+    model = transfer.small_backbone((28, 28, 1), 5, filters=(8, 16), name="tiny")
+    assert model.output_shape == (None, 5) and model.name == "tiny"
+    assert model.layers[-1].name == "predictions" and model.layers[-2].name == "gap"
+    assert model.layers[-1].activation.__name__ == "softmax"
+    logits = transfer.small_backbone((28, 28, 1), 5, filters=(8,), classifier_activation=None)
+    assert logits.layers[-1].activation.__name__ == "linear"
+    from cnnkit.models import small_backbone
+
+    assert small_backbone is transfer.small_backbone
+
+
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, error, match",
     [
-        ({"input_shape": (28, 28)}, "three positive ints"),
-        ({"input_shape": (2, 2, 1)}, "too small"),
-        ({"filters": ()}, "non-empty tuple"),
-        ({"filters": (32, 0)}, "positive ints"),
+        ({"input_shape": (28, 28)}, ValueError, "three positive ints"),
+        ({"input_shape": "28x28"}, TypeError, "input_shape"),
+        ({"input_shape": (2, 2, 1)}, ValueError, "too small"),
+        ({"filters": ()}, ValueError, "non-empty tuple"),
+        ({"filters": (32, 0)}, ValueError, "positive ints"),
+        ({"num_classes": 1}, ValueError, "num_classes"),
+        ({"num_classes": "5"}, TypeError, "num_classes"),
+        ({"num_classes": 5, "classifier_activation": "nope"}, ValueError, "classifier_activation"),
+        ({"name": None}, TypeError, "name"),
     ],
 )
-def test_small_backbone_rejects_bad_arguments(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_small_backbone_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
         transfer.small_backbone(**kwargs)
+
+
+def test_small_backbone_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        transfer.small_backbone((28, 28, 1), None, (32, 64))
 
 
 def test_shipped_backbone_loads_its_weights_offline():
@@ -174,7 +196,7 @@ def test_application_depth_matches_the_keras_table():
         ({"name": "resnet50", "input_shape": (28, 28, 3), "weights": None}, "at least 32x32"),
         ({"name": "inception_v3", "input_shape": (64, 64, 3), "weights": None}, "at least 75"),
         ({"name": "mobilenet_v2", "input_shape": (96, 96, 1)}, "3-channel"),
-        ({"name": "mobilenet_v2", "input_shape": (96, 96)}, "three positive ints"),
+        ({"name": "mobilenet_v2", "input_shape": (96, 96)}, "3 positive ints"),
         ({"name": "mobilenet_v2", "input_shape": (96, 96, 3), "weights": "nope.h5"}, "not a file"),
     ],
 )
@@ -244,14 +266,15 @@ def test_transfer_model_puts_preprocessing_inside_and_skips_pooled_gap():
     assert model.output_shape == (None, 5)
     names = [layer.name for layer in model.layers]
     assert "gap" not in names and names[-2:] == ["dropout", "predictions"]
+    assert names[:4] == ["image", "subtract_mean", "divide_by_std", "cnnkit_fashion5"]
     x, _ = _tiny_data()
     dense = model.get_layer("predictions")
     manual = dense(bb.model(bb.preprocess(x), training=False))
     np.testing.assert_allclose(model(x, training=False), manual, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("layers", [None, "block2_conv"])
-def test_frozen_or_fine_tuned_base_keeps_batch_norm_in_inference_mode(layers):
+@pytest.mark.parametrize("where", [{}, {"from_layer": "block2_conv"}])
+def test_frozen_or_fine_tuned_base_keeps_batch_norm_in_inference_mode(where):
     bb = transfer.backbone("cnnkit_fashion5")
     model = transfer.transfer_model(bb, num_classes=5)
     transfer.freeze(model)
@@ -260,7 +283,7 @@ def test_frozen_or_fine_tuned_base_keeps_batch_norm_in_inference_mode(layers):
     x, y = _tiny_data()
     model(x + 5.0, training=True)  # a training-mode call with very different data
     np.testing.assert_array_equal(bn.moving_mean.numpy(), before)
-    transfer.unfreeze(model, layers=layers)
+    transfer.unfreeze(model, **where)
     _compile(model)
     model.fit(x + 5.0, y, epochs=1, verbose=0)  # fit passes training=True
     np.testing.assert_array_equal(bn.moving_mean.numpy(), before)
@@ -277,12 +300,19 @@ def test_trainable_base_updates_batch_norm_when_training_from_scratch():
     assert not np.allclose(bn.moving_mean.numpy(), 0.0)
 
 
-def test_transfer_model_resizes_and_converts_gray_to_rgb():
-    bb = transfer.backbone("mobilenet_v2", input_shape=(32, 32, 3), weights=None)
+@pytest.fixture(scope="module")
+def mobilenet32():
+    """An untrained MobileNetV2 backbone for 32x32 images, built once for this file."""
+    return transfer.backbone("mobilenet_v2", input_shape=(32, 32, 3), weights=None)
+
+
+def test_transfer_model_resizes_and_converts_gray_to_rgb(mobilenet32):
+    bb = mobilenet32
     augment = keras.Sequential([keras.layers.RandomFlip("horizontal")])
     model = transfer.transfer_model(bb, num_classes=3, input_shape=(28, 28, 1), augment=augment)
     names = [layer.name for layer in model.layers]
     assert {"resize", "gray_to_rgb", "gap"} <= set(names)
+    assert names.index("gray_to_rgb") < names.index("to_plus_minus_1") < names.index(bb.model.name)
     assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 3)
     x, _ = _tiny_data(2)
     assert tuple(model(x, training=False).shape) == (2, 3)
@@ -294,6 +324,8 @@ def test_transfer_model_resizes_and_converts_gray_to_rgb():
         ({"num_classes": 1}, ValueError, "num_classes"),
         ({"num_classes": 5, "dropout": 1.0}, ValueError, "dropout"),
         ({"num_classes": 5, "augment": "flip"}, TypeError, "augment"),
+        ({"num_classes": 5, "preprocess": "standardize"}, TypeError, "`preprocess` must be"),
+        ({"num_classes": 2.5}, TypeError, "`num_classes` must be an int >= 2"),
         ({"num_classes": 5, "input_shape": (28, 28, 2)}, ValueError, "channels"),
     ],
 )
@@ -332,9 +364,11 @@ def test_freeze_then_unfreeze_changes_the_trainable_weights():
     transfer.freeze(model)
     assert len(model.trainable_weights) == 2
     assert transfer.trainable_counts(model) == {"trainable": 128 * 5 + 5, "non_trainable": 93_344}
-    assert transfer.unfreeze(model, layers="block3_conv") == ["block3_conv"]
+    assert transfer.unfreeze(model, from_layer="block3_conv") == ["block3_conv"]
     assert len(model.trainable_weights) == 3
-    assert transfer.unfreeze(model, layers=4) == ["block3_conv"]  # conv, bn, relu, gap
+    assert transfer.unfreeze(model, top=4) == ["block3_conv"]  # conv, bn, relu, gap
+    assert transfer.unfreeze(model, top=5) == ["block3_conv"]  # + block2_pool, no weights
+    assert transfer.unfreeze(model, top=8) == ["block2_conv", "block3_conv"]  # + block2
     assert transfer.unfreeze(model) == ["block1_conv", "block2_conv", "block3_conv"]
     assert len(model.trainable_weights) == 5
     assert not any(layer.trainable or layer.trainable_weights for layer in _bn_layers(model))
@@ -342,29 +376,43 @@ def test_freeze_then_unfreeze_changes_the_trainable_weights():
     assert len(model.trainable_weights) == 2
 
 
-def test_unfreeze_on_a_backbone_alone_and_on_keras_applications():
-    bb = transfer.backbone("mobilenet_v2", input_shape=(32, 32, 3), weights=None)
-    transfer.freeze(bb.model)
-    assert bb.model.trainable_weights == []
-    unfrozen = transfer.unfreeze(bb.model, layers="block_16_expand")
-    assert unfrozen[0] == "block_16_expand" and "Conv_1" in unfrozen
-    assert all("bn" not in name.lower() for name in unfrozen)
+def test_unfreeze_on_a_backbone_alone_and_on_keras_applications(mobilenet32):
+    bb = mobilenet32
+    try:
+        transfer.freeze(bb.model)
+        assert bb.model.trainable_weights == []
+        unfrozen = transfer.unfreeze(bb.model, from_layer="block_16_expand")
+        assert unfrozen[0] == "block_16_expand" and "Conv_1" in unfrozen
+        assert all("bn" not in name.lower() for name in unfrozen)
+    finally:  # the module's backbone as it was: every layer trainable
+        bb.model.trainable = True
+        for layer in bb.model.layers:
+            layer.trainable = True
 
 
 @pytest.mark.parametrize(
-    "layers, error, match",
+    "where, error, match",
     [
-        (0, ValueError, "between 1 and"),
-        (99, ValueError, "between 1 and"),
-        ("block9_conv", ValueError, "no layer named 'block9_conv'.*block1_conv"),
-        (1.5, TypeError, "layers"),
-        (True, TypeError, "layers"),
+        ({"top": 0}, ValueError, "`top` must be an int between 1 and 13"),
+        ({"top": 99}, ValueError, "between 1 and 13, got 99. The backbone 'cnnkit_fashion5'"),
+        ({"from_layer": "block9_conv"}, ValueError, "`from_layer` must name a layer.*block1_conv"),
+        ({"top": 1.5}, TypeError, "top"),
+        ({"top": True}, TypeError, "top"),
+        ({"top": "block3_conv"}, TypeError, "top"),
+        ({"from_layer": 3}, TypeError, "use top=3"),
+        ({"top": 2, "from_layer": "block3_conv"}, ValueError, "not both"),
     ],
 )
-def test_unfreeze_rejects_bad_layers(layers, error, match):
+def test_unfreeze_rejects_bad_arguments(where, error, match):
     model = transfer.transfer_model(transfer.backbone("cnnkit_fashion5"), num_classes=5)
     with pytest.raises(error, match=match):
-        transfer.unfreeze(model, layers=layers)
+        transfer.unfreeze(model, **where)
+
+
+def test_unfreeze_arguments_are_keyword_only():
+    model = transfer.backbone("cnnkit_fashion5", weights=None).model
+    with pytest.raises(TypeError):
+        transfer.unfreeze(model, 3)
 
 
 def test_freeze_needs_a_model():
@@ -384,7 +432,7 @@ def test_fit_on_a_stale_compile_raises_until_compiled_again():
     transfer.freeze(model)
     _compile(model)
     model.fit(x, y, epochs=1, verbose=0)
-    transfer.unfreeze(model, layers="block3_conv")
+    transfer.unfreeze(model, from_layer="block3_conv")
     with pytest.raises(transfer.StaleCompileError, match="compile"):
         model.fit(x, y, epochs=1, verbose=0)
     with pytest.raises(transfer.StaleCompileError, match="2 trainable weight tensors then, 3 now"):
@@ -443,5 +491,43 @@ def test_training_script_source_never_contains_target_classes():
 def test_doctests():
     import doctest
 
-    result = doctest.testmod(transfer)
-    assert result.attempted > 10 and result.failed == 0
+    from cnnkit.transfer import backbones, catalogue, freezing, head, preprocessing, weights
+
+    attempted = 0
+    for module in (transfer, backbones, catalogue, freezing, head, preprocessing, weights):
+        result = doctest.testmod(module)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted > 10
+
+
+@pytest.mark.parametrize("name", list(transfer.APPLICATIONS))
+def test_preprocessing_layers_match_keras_preprocess_input(name):
+    from cnnkit.transfer.preprocessing import application_preprocessing
+
+    spec = transfer.APPLICATIONS[name]
+    images = np.random.default_rng(0).random((2, 8, 8, 3), dtype=np.float32)
+    ours = keras.ops.convert_to_numpy(application_preprocessing(spec.module, spec.mode)(images))
+    app = getattr(keras.applications, spec.module)
+    expected = keras.ops.convert_to_numpy(app.preprocess_input(images * 255.0))
+    np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-5)
+
+
+def test_caffe_preprocessing_is_saved_with_the_model(tmp_path, mobilenet32):
+    from cnnkit.transfer.preprocessing import application_preprocessing
+
+    model = transfer.transfer_model(
+        mobilenet32.model, num_classes=2, preprocess=application_preprocessing("vgg16", "caffe")
+    )
+    assert "rgb_to_bgr" in [layer.name for layer in model.layers]
+    model.save(tmp_path / "caffe.keras")
+    loaded = keras.models.load_model(tmp_path / "caffe.keras")
+    x = np.random.default_rng(1).random((2, 32, 32, 3), dtype=np.float32)
+    np.testing.assert_allclose(loaded(x, training=False), model(x, training=False), rtol=1e-5)
+
+
+def test_weights_file_lookups_check_the_name():
+    with pytest.raises(TypeError, match="`name` must be a str"):
+        transfer.imagenet_weights_file(3)
+    with pytest.raises(ValueError, match="packaged backbones"):
+        transfer.packaged_weights_file("mobilenet_v2")

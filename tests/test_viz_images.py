@@ -57,11 +57,16 @@ def test_grey_uint8_keeps_its_range():
     [
         ({"images": np.zeros((4, 4))}, "got one image"),
         ({"images": np.zeros((2, 4, 4, 2))}, r"expected \(H, W\)"),
-        ({"images": np.zeros((2, 4, 4)), "labels": [1]}, "labels has 1 entries but there are 2"),
-        ({"images": np.zeros((2, 4, 4)), "ncols": 0}, "ncols must be a positive int"),
-        ({"images": []}, "images is empty"),
+        ({"images": np.zeros((2, 4, 4)), "labels": [1]}, "`labels` has 1 entries but there are 2"),
+        ({"images": np.zeros((2, 4, 4)), "ncols": 0}, "`ncols` must be an int >= 1, got 0"),
+        ({"images": []}, "`images` is empty"),
     ],
 )
 def test_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         show_images(**kwargs)
+
+
+def test_ncols_of_the_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match="`ncols` must be an int >= 1, got float: 2.0"):
+        show_images(np.zeros((2, 4, 4)), ncols=2.0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -25,11 +23,6 @@ def _close_figures():
 
 def _texts(fig: Figure, axis: int = 0) -> list[str]:
     return [t.get_text() for t in fig.axes[axis].texts]
-
-
-def test_doctests() -> None:
-    result = doctest.testmod(matrices)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_reexported_from_viz() -> None:

@@ -55,12 +55,14 @@ IMAGE = np.random.default_rng(0).integers(0, 256, (12, 12), dtype=np.uint8)
 def quadrant_model(scale: float, softmax: bool) -> keras.Model:
     """Class 0's logit is the mean of channel 0, class 1's of channel 1 (fixed weights).
 
-    The 1x1 convolution with stride 2 copies each channel onto a 8x8 grid, so the
-    heat map has to be upsampled to the 16x16 image.
+    The 1x1 convolution copies each channel and a 2x2 average pooling ("pool") brings it
+    onto an 8x8 grid, so the heat map of "pool" has to be upsampled to the 16x16 image.
+    (Not a 1x1 convolution with stride 2: under a GradientTape in eager mode, TensorFlow
+    2.21's oneDNN kernels corrupt the heap with it, and the test process aborts.)
     """
     inputs = keras.Input((16, 16, 2))
-    conv = keras.layers.Conv2D(2, 1, strides=2, name="conv")
-    x = conv(inputs)
+    conv = keras.layers.Conv2D(2, 1, name="copy")
+    x = keras.layers.AveragePooling2D(2, name="pool")(conv(inputs))
     x = keras.layers.GlobalAveragePooling2D()(x)
     dense = keras.layers.Dense(2, activation="softmax" if softmax else None, name="logits")
     outputs = dense(x)
@@ -87,8 +89,8 @@ def quadrant_means(heat: np.ndarray) -> tuple[float, float]:
 def test_grad_cam_finds_the_quadrant_that_holds_the_evidence():
     model = quadrant_model(scale=1.0, softmax=False)
     image = two_blob_image()
-    heat0 = grad_cam_heatmap(model, image, "conv", class_index=0)
-    heat1 = grad_cam_heatmap(model, image, "conv", class_index=1)
+    heat0 = grad_cam_heatmap(model, image, "pool", class_index=0)
+    heat1 = grad_cam_heatmap(model, image, "pool", class_index=1)
     top0, bottom0 = quadrant_means(heat0)
     top1, bottom1 = quadrant_means(heat1)
     assert heat0.shape == (16, 16) and heat0.dtype == np.float32
@@ -110,7 +112,7 @@ def test_grad_cam_uses_logits_when_the_softmax_saturates():
     # With logits 1000 apart the softmax gradient underflows to exactly zero; Grad-CAM
     # must bypass the softmax to still see the evidence (and restore the activation).
     model = quadrant_model(scale=8000.0, softmax=True)
-    heat = grad_cam_heatmap(model, two_blob_image(), "conv", class_index=0)
+    heat = grad_cam_heatmap(model, two_blob_image(), "pool", class_index=0)
     top, bottom = quadrant_means(heat)
     assert top > 0.2 and bottom < 0.05 * top
     assert model.get_layer("logits").activation is keras.activations.softmax

@@ -23,12 +23,28 @@ STEMS = ("paper", "small")
 """Accepted values of ``alexnet(stem=...)``."""
 
 
+@keras.saving.register_keras_serializable(package="cnnkit")
 class LocalResponseNormalization(keras.layers.Layer):
-    """Local response normalisation across channels (Krizhevsky et al., 2012, section 3.3).
+    """Local response normalisation across channels, a layer without parameters.
 
-    ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``,
-    with the paper's ``size=5, alpha=1e-4, beta=0.75, k=2``. It has no parameters.
-    (``cnnkit/models/vgg.py`` carries the same layer, so that each file runs alone.)
+    Reference:
+    - Krizhevsky, A., Sutskever, I., & Hinton, G. E. (2012). ImageNet classification
+      with deep convolutional neural networks. NIPS 25, section 3.3.
+
+    ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``:
+    each activation is divided by a power of the energy of its neighbouring channels at
+    the same position (the same as ``tf.nn.local_response_normalization`` with
+    ``depth_radius=size // 2``). Written with ``keras.ops`` only, so it runs on any
+    Keras backend, and registered for saving: ``keras.models.load_model`` reads models
+    that contain it. (``cnnkit/models/alexnet.py`` and ``vgg.py`` carry the same layer,
+    so that each file runs alone.)
+
+    Args:
+        size: number of channels in the window, odd (default 5, the paper's ``n``).
+        alpha: scale of the sum of squares (default 1e-4).
+        beta: exponent (default 0.75).
+        k: constant added to the scaled sum (default 2).
+        **kwargs: ``keras.layers.Layer`` arguments such as ``name``.
 
     Example:
         >>> import numpy as np
@@ -46,16 +62,24 @@ class LocalResponseNormalization(keras.layers.Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1 or size % 2 == 0:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            raise TypeError(f"`size` must be an odd int >= 1, got {type(size).__name__}: {size!r}.")
+        if size < 1 or size % 2 == 0:
             raise ValueError(f"`size` must be an odd int >= 1, got {size!r}.")
-        self.size, self.alpha, self.beta, self.k = size, float(alpha), float(beta), float(k)
+        self.size, self.alpha, self.beta, self.k = int(size), float(alpha), float(beta), float(k)
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        # The window sums are one matrix product with a 0/1 band matrix:
+        # band[i, j] = 1 when channels i and j are at most size // 2 apart.
+        channels, half = input_shape[-1], self.size // 2
+        band = [[float(abs(i - j) <= half) for j in range(channels)] for i in range(channels)]
+        self._band = keras.ops.convert_to_tensor(band, dtype=self.compute_dtype)
 
     def call(self, inputs: Any) -> Any:
-        half = self.size // 2
-        squares = keras.ops.pad(keras.ops.square(inputs), [[0, 0], [0, 0], [0, 0], [half, half]])
-        channels = inputs.shape[-1]
-        window = sum(squares[..., i : i + channels] for i in range(self.size))
-        return inputs / keras.ops.power(self.k + self.alpha * window, self.beta)
+        window = keras.ops.matmul(keras.ops.square(inputs), self._band)
+        # (k + alpha * window) ** -beta, written as exp(-beta * log(...)): the same
+        # values, and a gradient several times cheaper to compute than that of power.
+        return inputs * keras.ops.exp(-self.beta * keras.ops.log(self.k + self.alpha * window))
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -70,13 +94,12 @@ class LocalResponseNormalization(keras.layers.Layer):
 def _check(
     input_shape: Any,
     num_classes: Any,
-    *,
     width: Any,
     dense_units: Any,
     dropout: Any,
     lrn: Any,
     classifier_activation: Any,
-) -> tuple[int, int, int]:
+) -> dict[str, Any]:
     """Check the arguments shared by the builders before any layer is built."""
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
         raise TypeError(
@@ -111,11 +134,19 @@ def _check(
             "`classifier_activation` must be a string such as 'softmax', or None for logits; "
             f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
         )
-    return tuple(int(d) for d in input_shape)
+    return {
+        "input_shape": tuple(int(d) for d in input_shape),
+        "num_classes": int(num_classes),
+        "width": width,
+        "dense_units": int(dense_units),
+        "dropout": dropout,
+        "lrn": lrn,
+        "classifier_activation": classifier_activation,
+    }
 
 
 def _check_size(
-    input_shape: tuple[int, ...], steps: list[tuple[int, int, str]], what: str, fix: str
+    options: dict[str, Any], steps: list[tuple[int, int, str]], what: str, fix: str
 ) -> None:
     """Raise if the (kernel, stride, padding) ``steps`` shrink the image to nothing."""
 
@@ -124,6 +155,7 @@ def _check_size(
             side = -(-side // stride) if padding == "same" else (side - kernel) // stride + 1
         return side
 
+    input_shape = options["input_shape"]
     smallest = next(side for side in range(1, 4096) if side_after(side) >= 1)
     if min(input_shape[:2]) < smallest:
         raise ValueError(
@@ -132,23 +164,12 @@ def _check_size(
         )
 
 
-def _scaled(filters: int, width: float) -> int:
-    return max(1, round(filters * width))
-
-
 def _build(
-    input_shape: tuple[int, ...],
-    num_classes: int,
     conv1: tuple[int, int, int],
     conv2_stride: int,
-    *,
     groups: int,
-    width: float,
-    dense_units: int,
-    dropout: float,
-    lrn: bool,
-    classifier_activation: str | None,
     name: str,
+    options: dict[str, Any],
 ) -> keras.Model:
     """The layers shared by AlexNet and ZF Net; ``conv1`` is (kernel, stride, zero padding).
 
@@ -156,45 +177,37 @@ def _build(
     pad ('same'), which gives the paper's 110 -> 55 -> 26 -> 13 -> 6 sizes at 224x224.
     """
     kernel1, stride1, pad1 = conv1
-    same_pools = "same" if conv2_stride == 2 else "valid"
-    inputs = keras.Input(shape=input_shape, name="image")
+    width, dropout = options["width"], options["dropout"]
+    pools = "same" if conv2_stride == 2 else "valid"
+
+    def conv(filters: int, size: int, layer: str, **kwargs: Any) -> keras.layers.Conv2D:
+        return keras.layers.Conv2D(
+            max(1, round(filters * width)), size, activation="relu", name=layer, **kwargs
+        )
+
+    inputs = keras.Input(shape=options["input_shape"], name="image")
     x = keras.layers.ZeroPadding2D(pad1, name="conv1_pad")(inputs) if pad1 else inputs
-    x = keras.layers.Conv2D(_scaled(96, width), kernel1, stride1, activation="relu", name="conv1")(
-        x
-    )
-    if lrn:
+    x = conv(96, kernel1, "conv1", strides=stride1)(x)
+    if options["lrn"]:
         x = LocalResponseNormalization(name="conv1_lrn")(x)
-    x = keras.layers.MaxPooling2D(3, 2, padding=same_pools, name="pool1")(x)
-    x = keras.layers.Conv2D(
-        _scaled(256, width),
-        5,
-        conv2_stride,
-        padding="same" if conv2_stride == 1 else "valid",
-        groups=groups,
-        activation="relu",
-        name="conv2",
-    )(x)
-    if lrn:
+    x = keras.layers.MaxPooling2D(3, 2, padding=pools, name="pool1")(x)
+    padding = "same" if conv2_stride == 1 else "valid"
+    x = conv(256, 5, "conv2", strides=conv2_stride, padding=padding, groups=groups)(x)
+    if options["lrn"]:
         x = LocalResponseNormalization(name="conv2_lrn")(x)
-    x = keras.layers.MaxPooling2D(3, 2, padding=same_pools, name="pool2")(x)
-    for index, (filters, conv_groups) in enumerate(((384, 1), (384, groups), (256, groups)), 3):
-        x = keras.layers.Conv2D(
-            _scaled(filters, width),
-            3,
-            padding="same",
-            groups=conv_groups,
-            activation="relu",
-            name=f"conv{index}",
-        )(x)
+    x = keras.layers.MaxPooling2D(3, 2, padding=pools, name="pool2")(x)
+    x = conv(384, 3, "conv3", padding="same")(x)
+    x = conv(384, 3, "conv4", padding="same", groups=groups)(x)
+    x = conv(256, 3, "conv5", padding="same", groups=groups)(x)
     x = keras.layers.MaxPooling2D(3, 2, name="pool5")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     for index in (6, 7):
-        x = keras.layers.Dense(dense_units, activation="relu", name=f"fc{index}")(x)
+        x = keras.layers.Dense(options["dense_units"], activation="relu", name=f"fc{index}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"fc{index}_dropout")(x)
-    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(
-        x
-    )
+    outputs = keras.layers.Dense(
+        options["num_classes"], activation=options["classifier_activation"], name="predictions"
+    )(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -262,14 +275,8 @@ def alexnet(
         >>> small.count_params(), small.output_shape
         (366650, (None, 10))
     """
-    input_shape = _check(
-        input_shape,
-        num_classes,
-        width=width,
-        dense_units=dense_units,
-        dropout=dropout,
-        lrn=lrn,
-        classifier_activation=classifier_activation,
+    options = _check(
+        input_shape, num_classes, width, dense_units, dropout, lrn, classifier_activation
     )
     if isinstance(groups, bool) or not isinstance(groups, numbers.Integral):
         raise TypeError(f"`groups` must be 1 or 2, got {type(groups).__name__}: {groups!r}.")
@@ -279,7 +286,7 @@ def alexnet(
         )
     if stem not in STEMS:
         raise ValueError(f"`stem` must be one of {STEMS}, got {stem!r}.")
-    if groups == 2 and any(_scaled(f, width) % 2 for f in (96, 256, 384)):
+    if groups == 2 and any(max(1, round(f * width)) % 2 for f in (96, 256, 384)):
         raise ValueError(
             f"`width` {width!r} gives an odd number of filters, which two groups cannot "
             "split; use e.g. width=0.25 or 0.5."
@@ -287,22 +294,11 @@ def alexnet(
     conv1 = (11, 4, 0) if stem == "paper" else (3, 1, 1)
     steps = [(conv1[0] - 2 * conv1[2], conv1[1], "valid")] + [(3, 2, "valid")] * 3
     if stem == "paper":
-        _check_size(input_shape, steps, "AlexNet", "Use stem='small' for 28x28 or 32x32 images.")
+        _check_size(options, steps, "AlexNet", "Use stem='small' for 28x28 or 32x32 images.")
     else:
-        _check_size(input_shape, steps, "AlexNet with stem='small'", "Resize the images.")
-    return _build(
-        input_shape,
-        num_classes,
-        conv1,
-        1,
-        groups=int(groups),
-        width=width,
-        dense_units=dense_units,
-        dropout=dropout,
-        lrn=lrn,
-        classifier_activation=classifier_activation,
-        name=name or ("alexnet" if groups == 1 else "alexnet_groups2"),
-    )
+        _check_size(options, steps, "AlexNet with stem='small'", "Resize the images.")
+    name = name or ("alexnet" if groups == 1 else "alexnet_groups2")
+    return _build(conv1, 1, int(groups), name, options)
 
 
 def zfnet(
@@ -314,7 +310,7 @@ def zfnet(
     dropout: float = 0.5,
     lrn: bool = True,
     classifier_activation: str | None = "softmax",
-    name: str = "zfnet",
+    name: str | None = None,
 ) -> keras.Model:
     """Instantiates ZF Net, AlexNet with a smaller first layer (ILSVRC 2013).
 
@@ -339,7 +335,7 @@ def zfnet(
         lrn: local response normalisation after ``conv1`` and ``conv2`` (default True).
         classifier_activation: activation of ``predictions``: "softmax" (default) or
             None for logits.
-        name: model name, default ``"zfnet"``.
+        name: model name; default ``"zfnet"``.
 
     Returns:
         An uncompiled ``keras.Model``.
@@ -353,27 +349,9 @@ def zfnet(
         >>> model.count_params(), model.get_layer("pool5").output.shape
         (62357608, (None, 6, 6, 256))
     """
-    input_shape = _check(
-        input_shape,
-        num_classes,
-        width=width,
-        dense_units=dense_units,
-        dropout=dropout,
-        lrn=lrn,
-        classifier_activation=classifier_activation,
+    options = _check(
+        input_shape, num_classes, width, dense_units, dropout, lrn, classifier_activation
     )
     steps = [(5, 2, "valid"), (3, 2, "same"), (5, 2, "valid"), (3, 2, "same"), (3, 2, "valid")]
-    _check_size(input_shape, steps, "ZF Net", "Resize the images, or use alexnet(stem='small').")
-    return _build(
-        input_shape,
-        num_classes,
-        (7, 2, 1),
-        2,
-        groups=1,
-        width=width,
-        dense_units=dense_units,
-        dropout=dropout,
-        lrn=lrn,
-        classifier_activation=classifier_activation,
-        name=name,
-    )
+    _check_size(options, steps, "ZF Net", "Resize the images, or use alexnet(stem='small').")
+    return _build((7, 2, 1), 2, 1, name or "zfnet", options)

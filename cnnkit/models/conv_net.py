@@ -8,7 +8,8 @@
 weight penalties and global average pooling. `deck_cnn` is the Keras model printed in
 deck 001 ("Arquitectura CNN típica en Keras"), layer for layer.
 
-Both depend on `keras` only, so either function can be copied into an assignment.
+This file imports only `keras` and the standard library: copy the whole file (the
+builders share the small argument checks at its top) into an assignment and it runs.
 """
 
 from __future__ import annotations
@@ -27,50 +28,98 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _type_name(value: Any) -> str:
+    kind = type(value)
+    module = kind.__module__
+    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+
+
+def _is_sequence(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
 def _per_block(value: Any, name: str, num_blocks: int) -> list[int]:
     """Expands an int or a per-block sequence of positive ints to one int per block."""
+    words = (
+        f"`{name}` must be a positive int or a sequence of {num_blocks} positive ints "
+        "(one per entry of `filters`)"
+    )
+    if not _is_int(value) and not _is_sequence(value):
+        raise TypeError(f"{words}; got {_type_name(value)}: {value!r}.")
     values = [value] * num_blocks if _is_int(value) else value
-    if (
-        isinstance(values, (str, bytes))
-        or not isinstance(values, Sequence)
-        or len(values) != num_blocks
-        or not all(_is_int(v) and v > 0 for v in values)
-    ):
-        raise ValueError(
-            f"`{name}` must be a positive int or a sequence of {num_blocks} positive ints "
-            f"(one per entry of `filters`); got {value!r}."
-        )
+    if len(values) != num_blocks or not all(_is_int(v) and v > 0 for v in values):
+        raise ValueError(f"{words}; got {value!r}.")
     return list(values)
 
 
 def _positive_ints(value: Any, name: str, allow_empty: bool) -> list[int]:
-    if (
-        isinstance(value, (str, bytes))
-        or not isinstance(value, Sequence)
-        or not all(_is_int(v) and v > 0 for v in value)
-        or (not allow_empty and not value)
-    ):
-        empty = " (may be empty)" if allow_empty else ""
-        raise ValueError(
-            f"`{name}` must be a sequence of positive ints{empty}, e.g. (32, 64); "
-            f"got {value!r}."
-        )
+    empty = " (may be empty)" if allow_empty else ""
+    words = f"`{name}` must be a sequence of positive ints{empty}, e.g. (32, 64)"
+    if not _is_sequence(value):
+        raise TypeError(f"{words}; got {_type_name(value)}: {value!r}.")
+    if not all(_is_int(v) and v > 0 for v in value) or (not allow_empty and not value):
+        raise ValueError(f"{words}; got {value!r}.")
     return list(value)
 
 
+def _check_num_classes(num_classes: Any) -> int:
+    if not _is_int(num_classes):
+        raise TypeError(
+            f"`num_classes` must be an int >= 2, got {_type_name(num_classes)}: "
+            f"{num_classes!r}. Pass the number of classes of your data set, e.g. 10."
+        )
+    if num_classes < 2:
+        raise ValueError(
+            f"`num_classes` must be an int >= 2, got {num_classes!r}. Pass the number of "
+            "classes of your data set, e.g. 10."
+        )
+    return num_classes
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"`{name}` must be True or False, got {_type_name(value)}: {value!r}.")
+    return value
+
+
+def _check_activation(value: Any, name: str, allow_none: bool) -> Any:
+    """An activation name Keras knows (or None when allowed: no activation, logits)."""
+    if value is None and allow_none:
+        return None
+    either = " or None (logits)" if allow_none else ""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"`{name}` must be a Keras activation name such as 'relu'{either}; got "
+            f"{_type_name(value)}: {value!r}."
+        )
+    try:
+        keras.activations.get(value)
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"`{name}` must be a Keras activation name such as 'relu'{either}; got {value!r}."
+        ) from err
+    return value
+
+
+def _check_name(name: Any) -> None:
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"`name` must be a str or None, got {_type_name(name)}: {name!r}.")
+
+
 def _check_input_shape(input_shape: Any, num_pools: int, global_pool: bool) -> tuple:
+    words = (
+        "`input_shape` must be (height, width, channels) with positive ints, e.g. "
+        "(28, 28, 1) (height / width may be None only with global_pool=True)"
+    )
+    if not _is_sequence(input_shape):
+        raise TypeError(f"{words}; got {_type_name(input_shape)}: {input_shape!r}.")
     if (
-        not isinstance(input_shape, Sequence)
-        or len(input_shape) != 3
+        len(input_shape) != 3
         or not _is_int(input_shape[2])
         or input_shape[2] < 1
         or not all((_is_int(d) and d > 0) or (d is None and global_pool) for d in input_shape[:2])
     ):
-        raise ValueError(
-            "`input_shape` must be (height, width, channels) with positive ints, e.g. "
-            f"(28, 28, 1) (height / width may be None only with global_pool=True); "
-            f"got {input_shape!r}."
-        )
+        raise ValueError(f"{words}; got {input_shape!r}.")
     for side in input_shape[:2]:
         if side is not None and side // 2**num_pools < 1:
             raise ValueError(
@@ -82,9 +131,10 @@ def _check_input_shape(input_shape: Any, num_pools: int, global_pool: bool) -> t
 
 
 def _check_rate(value: Any, name: str, upper: float | None) -> float:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-    if not ok or (upper is not None and value >= upper):
-        bound = f"in [0, {upper})" if upper is not None else ">= 0"
+    bound = f"in [0, {upper})" if upper is not None else ">= 0"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"`{name}` must be a number {bound}; got {_type_name(value)}: {value!r}.")
+    if not value >= 0 or (upper is not None and value >= upper):
         raise ValueError(f"`{name}` must be a number {bound}; got {value!r}.")
     return float(value)
 
@@ -104,13 +154,10 @@ def conv_net(
     l2: float = 0.0,
     activation: str = "relu",
     global_pool: bool = False,
-    name: str = "conv_net",
+    classifier_activation: str | None = "softmax",
+    name: str | None = None,
 ) -> keras.Model:
     """Instantiates a CNN of deck 002's pattern: convolution blocks, then dense layers.
-
-    The pattern is INPUT -> [[CONV -> RELU]*N -> POOL?]*M -> [FC -> RELU]*K -> FC, where
-    * means repetition and ? optional (deck 002 recommends 0 <= N <= 3, M >= 0,
-    0 <= K < 3; N = M = K = 0 is a linear classifier).
 
     Reference:
     - F.-F. Li, A. Karpathy, J. Johnson, CS231n "Convolutional Neural Networks for
@@ -120,12 +167,16 @@ def conv_net(
       Reducing Internal Covariate Shift", ICML 2015.
     - M. Lin, Q. Chen, S. Yan, "Network In Network", ICLR 2014 (global average pooling).
 
+    The pattern is INPUT -> [[CONV -> RELU]*N -> POOL?]*M -> [FC -> RELU]*K -> FC, where
+    * means repetition and ? optional (deck 002 recommends 0 <= N <= 3, M >= 0,
+    0 <= K < 3; N = M = K = 0 is a linear classifier).
+
     One convolutional block per entry of `filters` (M = len(filters)): `convs_per_block`
     3x3 'same' convolutions, each followed by batch normalisation (optional) and the
     activation, then a 2x2 pooling layer (`pool`, stride 2). The classifier flattens the
     last feature maps (or averages each one, `global_pool=True`), applies the hidden
     fully connected layers `dense` (K = len(dense)), each followed by dropout, and ends in
-    a `num_classes`-way softmax. The model is returned uncompiled.
+    a `num_classes`-way layer (softmax by default). The model is returned uncompiled.
 
     Layer names follow the pattern: `block1_conv1`, `block1_bn1`, `block1_relu1`,
     `block1_pool`, ..., `flatten` or `global_pool`, `fc1`, `fc1_dropout`, ...,
@@ -133,7 +184,7 @@ def conv_net(
 
     Args:
         input_shape: (height, width, channels) of one image, e.g. (28, 28, 1).
-        num_classes: number of classes (>= 2), the size of the softmax output.
+        num_classes: number of classes (>= 2), the size of the output layer.
         filters: number of filters of each block (M = len(filters), () for none);
             deck 004's rule doubles them as the pooling halves the spatial size.
             Default (32, 64, 128).
@@ -151,48 +202,43 @@ def conv_net(
             "elu", ...).
         global_pool: replace `Flatten` by `GlobalAveragePooling2D` (far fewer
             parameters in the first dense layer; any image size works).
-        name: model name.
+        classifier_activation: activation of the `predictions` layer, "softmax"
+            (default, class probabilities) or None for logits (then compile with
+            `from_logits=True`).
+        name: model name; default "conv_net".
 
     Returns:
-        An uncompiled `keras.Model` mapping images to class probabilities.
+        An uncompiled `keras.Model` mapping images to class probabilities (or logits).
 
     Raises:
-        ValueError: if any argument is out of range; the message names it.
+        TypeError: if an argument has the wrong type; the message names it.
+        ValueError: if an argument is out of range; the message names it.
 
     Example:
-
-    ```python
-    model = conv_net((28, 28, 1), 10, filters=(32, 64), dense=(128,), batch_norm=True)
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x_train, y_train, epochs=5, validation_split=0.1)
-    ```
+        >>> model = conv_net((28, 28, 1), 10, filters=(32, 64), dense=(128,))
+        >>> model.output_shape, model.layers[-1].name
+        ((None, 10), 'predictions')
+        >>> conv_net((28, 28, 1), 10, classifier_activation=None).layers[-1].activation.__name__
+        'linear'
     """
     filters = _positive_ints(filters, "filters", allow_empty=True)
     convs = _per_block(convs_per_block, "convs_per_block", len(filters))
     kernels = _per_block(kernel_size, "kernel_size", len(filters))
     dense = _positive_ints(dense, "dense", allow_empty=True)
-    if not _is_int(num_classes) or num_classes < 2:
-        raise ValueError(f"`num_classes` must be an int >= 2; got {num_classes!r}.")
+    _check_num_classes(num_classes)
     if pool is not None and pool not in _POOLS:
-        raise ValueError(f"`pool` must be 'max', 'avg' or None; got {pool!r}.")
-    if not isinstance(batch_norm, bool) or not isinstance(global_pool, bool):
-        raise ValueError(
-            f"`batch_norm` and `global_pool` must be True or False; got "
-            f"batch_norm={batch_norm!r}, global_pool={global_pool!r}."
-        )
+        raise ValueError(f"`pool` must be one of 'max', 'avg', None; got {pool!r}.")
+    _check_bool(batch_norm, "batch_norm")
+    _check_bool(global_pool, "global_pool")
     dropout = _check_rate(dropout, "dropout", upper=1.0)
     l1, l2 = _check_rate(l1, "l1", upper=None), _check_rate(l2, "l2", upper=None)
-    try:
-        keras.activations.get(activation)
-    except (ValueError, TypeError) as err:
-        raise ValueError(
-            f"`activation` must be a Keras activation name such as 'relu'; got {activation!r}."
-        ) from err
+    _check_activation(activation, "activation", allow_none=False)
+    _check_activation(classifier_activation, "classifier_activation", allow_none=True)
+    _check_name(name)
     num_pools = len(filters) if pool is not None else 0
     input_shape = _check_input_shape(input_shape, num_pools, global_pool)
 
     regularizer = keras.regularizers.L1L2(l1=l1, l2=l2) if (l1 or l2) else None
-    act_name = activation if isinstance(activation, str) else "act"
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs
     for b, (width, n_convs, size) in enumerate(zip(filters, convs, kernels, strict=True), 1):
@@ -208,7 +254,7 @@ def conv_net(
             )(x)
             if batch_norm:
                 x = keras.layers.BatchNormalization(name=f"block{b}_bn{i}")(x)
-                x = keras.layers.Activation(activation, name=f"block{b}_{act_name}{i}")(x)
+                x = keras.layers.Activation(activation, name=f"block{b}_{activation}{i}")(x)
         if pool is not None:
             x = _POOLS[pool](pool_size=2, name=f"block{b}_pool")(x)
     if global_pool:
@@ -224,12 +270,21 @@ def conv_net(
     if dropout and not dense:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
     outputs = keras.layers.Dense(
-        num_classes, activation="softmax", kernel_regularizer=regularizer, name="predictions"
+        num_classes,
+        activation=classifier_activation,
+        kernel_regularizer=regularizer,
+        name="predictions",
     )(x)
-    return keras.Model(inputs, outputs, name=name)
+    return keras.Model(inputs, outputs, name=name or "conv_net")
 
 
-def deck_cnn(input_shape: Sequence[int] = (28, 28, 1), num_classes: int = 10) -> keras.Model:
+def deck_cnn(
+    input_shape: Sequence[int] = (28, 28, 1),
+    num_classes: int = 10,
+    *,
+    classifier_activation: str | None = "softmax",
+    name: str | None = None,
+) -> keras.Model:
     """Instantiates the CNN of deck 001 ("Arquitectura CNN típica en Keras"), layer for layer.
 
     Reference:
@@ -250,23 +305,27 @@ def deck_cnn(input_shape: Sequence[int] = (28, 28, 1), num_classes: int = 10) ->
         input_shape: (height, width, channels), default (28, 28, 1); height and width
             must be at least 8 (three 2x2 poolings).
         num_classes: number of classes (>= 2), default 10.
+        classifier_activation: activation of the `predictions` layer, "softmax"
+            (default) or None for logits.
+        name: model name; default "deck_cnn".
 
     Returns:
         An uncompiled `keras.Sequential`.
 
     Raises:
-        ValueError: if `input_shape` or `num_classes` is invalid.
+        TypeError: if an argument has the wrong type; the message names it.
+        ValueError: if `input_shape` or `num_classes` is out of range.
 
     Example:
-
-    ```python
-    model = deck_cnn()
-    model.count_params()  # 1413834
-    model.compile("nadam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    ```
+        >>> model = deck_cnn()
+        >>> model.count_params()
+        1413834
+        >>> model.layers[-1].name
+        'predictions'
     """
-    if not _is_int(num_classes) or num_classes < 2:
-        raise ValueError(f"`num_classes` must be an int >= 2; got {num_classes!r}.")
+    _check_num_classes(num_classes)
+    _check_activation(classifier_activation, "classifier_activation", allow_none=True)
+    _check_name(name)
     input_shape = _check_input_shape(input_shape, num_pools=3, global_pool=False)
     conv = keras.layers.Conv2D
     return keras.Sequential(
@@ -285,7 +344,7 @@ def deck_cnn(input_shape: Sequence[int] = (28, 28, 1), num_classes: int = 10) ->
             keras.layers.Dropout(0.5, name="fc1_dropout"),
             keras.layers.Dense(64, activation="relu", name="fc2"),
             keras.layers.Dropout(0.5, name="fc2_dropout"),
-            keras.layers.Dense(num_classes, activation="softmax", name="predictions"),
+            keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions"),
         ],
-        name="deck_cnn",
+        name=name or "deck_cnn",
     )

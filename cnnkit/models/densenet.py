@@ -44,6 +44,11 @@ def _check_int(value: Any, name: str, minimum: int) -> int:
     return int(value)
 
 
+def _check_bool(value: Any, name: str) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"`{name}` must be True or False, got {type(value).__name__}: {value!r}.")
+
+
 def _check_compression(compression: Any) -> float:
     if isinstance(compression, bool) or not isinstance(compression, numbers.Real):
         raise TypeError(
@@ -113,10 +118,7 @@ def dense_block(
     """
     _check_int(num_layers, "num_layers", 1)
     _check_int(growth_rate, "growth_rate", 1)
-    if not isinstance(bottleneck, bool):
-        raise TypeError(
-            f"`bottleneck` must be True or False, got {type(bottleneck).__name__}: {bottleneck!r}."
-        )
+    _check_bool(bottleneck, "bottleneck")
     for i in range(1, num_layers + 1):
         layer = _named(name, f"layer{i}")
         if bottleneck:
@@ -162,12 +164,10 @@ def transition(x: Any, compression: float = 0.5, *, name: str | None = None) -> 
 def _check(
     input_shape: Any,
     num_classes: Any,
-    *,
     growth_rate: Any,
     init_filters: Any,
     compression: Any,
     stem: Any,
-    classifier_activation: Any,
 ) -> tuple[int, ...]:
     """Check the arguments of `densenet` before any layer is built."""
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
@@ -190,11 +190,6 @@ def _check(
     if stem not in STEMS:
         raise ValueError(
             f"`stem` must be one of {STEMS}, got {stem!r}. Use 'small' for 28x28 or 32x32 images."
-        )
-    if classifier_activation is not None and not isinstance(classifier_activation, str):
-        raise TypeError(
-            "`classifier_activation` must be a string such as 'softmax', or None for logits; "
-            f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
         )
     return tuple(int(d) for d in input_shape)
 
@@ -292,25 +287,18 @@ def densenet(
         >>> small.count_params(), small.get_layer("dense_block3_layer4_concat").output.shape
         (105190, (None, 7, 7, 90))
     """
-    input_shape = _check(
-        input_shape,
-        num_classes,
-        growth_rate=growth_rate,
-        init_filters=init_filters,
-        compression=compression,
-        stem=stem,
-        classifier_activation=classifier_activation,
-    )
+    input_shape = _check(input_shape, num_classes, growth_rate, init_filters, compression, stem)
+    _check_bool(bottleneck, "bottleneck")
     layers_per_block = _check_blocks(depth, blocks)
-    if not isinstance(bottleneck, bool):
+    if classifier_activation is not None and not isinstance(classifier_activation, str):
         raise TypeError(
-            f"`bottleneck` must be True or False, got {type(bottleneck).__name__}: {bottleneck!r}."
+            "`classifier_activation` must be a string such as 'softmax', or None for logits; "
+            f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
         )
     side = min(input_shape[:2])
     if stem == "paper":
         side = ((side + 1) // 2 + 1) // 2  # conv1 and pool1 halve it, rounding up
-    smallest_needed = 2 ** (len(layers_per_block) - 1)
-    if side < smallest_needed:
+    if side < 2 ** (len(layers_per_block) - 1):
         raise ValueError(
             f"`input_shape` {input_shape!r} is too small: the {len(layers_per_block) - 1} "
             f"transitions halve the image after the stem reduces it to {side}x{side}. "

@@ -164,7 +164,7 @@ def googlenet(
     width: float = 1.0,
     dropout: float = 0.4,
     classifier_activation: str | None = "softmax",
-    name: str = "googlenet",
+    name: str | None = None,
 ) -> keras.Model:
     """Instantiates GoogLeNet (Inception v1), the ILSVRC 2014 winner, as in the paper's Table 1.
 
@@ -197,14 +197,15 @@ def googlenet(
     modules at 14x14; ``width`` multiplies every filter count.
 
     Args:
-        input_shape: (height, width, channels), default (224, 224, 3).
+        input_shape: (height, width, channels), default (224, 224, 3). Any size
+            works (the poolings pad); at 224x224 the last modules see 7x7 maps.
         num_classes: number of classes (>= 2), default 1000.
         stem: ``"paper"`` (default) or ``"small"``.
         width: multiplier of the number of filters of every convolution (default 1.0).
         dropout: dropout rate before ``predictions``, in [0, 1) (default 0.4).
         classifier_activation: activation of ``predictions``: "softmax" (default) or
             None for logits.
-        name: model name, default ``"googlenet"``.
+        name: model name; default ``"googlenet"``.
 
     Returns:
         An uncompiled ``keras.Model``.
@@ -245,4 +246,4 @@ def googlenet(
     outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(
         x
     )
-    return keras.Model(inputs, outputs, name=name)
+    return keras.Model(inputs, outputs, name=name or "googlenet")

@@ -69,12 +69,28 @@ response normalisation. Every block ends in a 2x2 max pooling; then come FC-4096
 FC-4096 and FC-``num_classes``."""
 
 
+@keras.saving.register_keras_serializable(package="cnnkit")
 class LocalResponseNormalization(keras.layers.Layer):
-    """Local response normalisation across channels (Krizhevsky et al., 2012, section 3.3).
+    """Local response normalisation across channels, a layer without parameters.
 
-    ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``,
-    with the paper's ``size=5, alpha=1e-4, beta=0.75, k=2``. It has no parameters.
-    (``cnnkit/models/alexnet.py`` carries the same layer, so that each file runs alone.)
+    Reference:
+    - Krizhevsky, A., Sutskever, I., & Hinton, G. E. (2012). ImageNet classification
+      with deep convolutional neural networks. NIPS 25, section 3.3.
+
+    ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``:
+    each activation is divided by a power of the energy of its neighbouring channels at
+    the same position (the same as ``tf.nn.local_response_normalization`` with
+    ``depth_radius=size // 2``). Written with ``keras.ops`` only, so it runs on any
+    Keras backend, and registered for saving: ``keras.models.load_model`` reads models
+    that contain it. (``cnnkit/models/alexnet.py`` and ``vgg.py`` carry the same layer,
+    so that each file runs alone.)
+
+    Args:
+        size: number of channels in the window, odd (default 5, the paper's ``n``).
+        alpha: scale of the sum of squares (default 1e-4).
+        beta: exponent (default 0.75).
+        k: constant added to the scaled sum (default 2).
+        **kwargs: ``keras.layers.Layer`` arguments such as ``name``.
 
     Example:
         >>> import numpy as np
@@ -92,16 +108,24 @@ class LocalResponseNormalization(keras.layers.Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1 or size % 2 == 0:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            raise TypeError(f"`size` must be an odd int >= 1, got {type(size).__name__}: {size!r}.")
+        if size < 1 or size % 2 == 0:
             raise ValueError(f"`size` must be an odd int >= 1, got {size!r}.")
-        self.size, self.alpha, self.beta, self.k = size, float(alpha), float(beta), float(k)
+        self.size, self.alpha, self.beta, self.k = int(size), float(alpha), float(beta), float(k)
+
+    def build(self, input_shape: tuple[int | None, ...]) -> None:
+        # The window sums are one matrix product with a 0/1 band matrix:
+        # band[i, j] = 1 when channels i and j are at most size // 2 apart.
+        channels, half = input_shape[-1], self.size // 2
+        band = [[float(abs(i - j) <= half) for j in range(channels)] for i in range(channels)]
+        self._band = keras.ops.convert_to_tensor(band, dtype=self.compute_dtype)
 
     def call(self, inputs: Any) -> Any:
-        half = self.size // 2
-        squares = keras.ops.pad(keras.ops.square(inputs), [[0, 0], [0, 0], [0, 0], [half, half]])
-        channels = inputs.shape[-1]
-        window = sum(squares[..., i : i + channels] for i in range(self.size))
-        return inputs / keras.ops.power(self.k + self.alpha * window, self.beta)
+        window = keras.ops.matmul(keras.ops.square(inputs), self._band)
+        # (k + alpha * window) ** -beta, written as exp(-beta * log(...)): the same
+        # values, and a gradient several times cheaper to compute than that of power.
+        return inputs * keras.ops.exp(-self.beta * keras.ops.log(self.k + self.alpha * window))
 
     def get_config(self) -> dict[str, Any]:
         return {
@@ -180,12 +204,16 @@ def _check(
             "`classifier_activation` must be a string such as 'softmax', or None for logits; "
             f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
         )
-    smallest = 2**num_blocks
+    smallest, fits = 2**num_blocks, min(input_shape[:2]).bit_length() - 1
     if min(input_shape[:2]) < smallest:
         raise ValueError(
             f"VGG with {num_blocks} blocks halves the image {num_blocks} times and needs at "
             f"least {smallest}x{smallest} pixels; `input_shape` is {tuple(input_shape)!r}. "
-            f"Resize the images or pass a smaller `num_blocks` (3 for 28x28 images)."
+            + (
+                f"Resize the images or pass num_blocks={fits} or fewer."
+                if fits
+                else "Resize the images."
+            )
         )
     return tuple(int(d) for d in input_shape)
 

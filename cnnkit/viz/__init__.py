@@ -1,5 +1,9 @@
 """Visualizers of the course: image grids, matrices, curves, confusion matrices, filters,
-feature maps and Grad-CAM. Every function returns the matplotlib Figure it drew."""
+feature maps and Grad-CAM. Every function returns the matplotlib Figure it drew.
+
+The words and numbers they draw follow ``cnnkit.language()``: English by default, Spanish
+(with a decimal comma) after ``cnnkit.setup(seed=0, language="es")``. Every word comes
+from one table, ``cnnkit.viz._text.TEXTS``."""
 
 from cnnkit.viz.experiments import plot_accuracy_vs_examples, plot_stages
 from cnnkit.viz.images import show_images

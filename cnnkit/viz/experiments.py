@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit._validate import check_bool
+from cnnkit.viz._text import NumberFormatter, finish_figure, metric_label, text
 from cnnkit.viz.training import style_epoch_axes
 
 __all__ = ["plot_stages", "plot_accuracy_vs_examples"]
@@ -58,13 +60,15 @@ def plot_stages(
         ValueError: if a metric was not recorded by every stage.
 
     Example:
+        With a model: ``h1 = model.fit(...)`` (head only), then
+        ``transfer.unfreeze(model, from_layer=...)``, ``model.compile(...)`` and
+        ``h2 = model.fit(...)``; here two history dicts:
 
-    ```python
-    h1 = model.fit(train, epochs=10, validation_data=val, verbose=0)   # head only
-    transfer.unfreeze(model, layers="block3_conv"); model.compile(...)
-    h2 = model.fit(train, epochs=10, validation_data=val, verbose=0)   # fine-tuning
-    viz.plot_stages({"extracción": h1, "ajuste fino": h2})
-    ```
+        >>> h1 = {"loss": [0.9, 0.6], "val_loss": [1.0, 0.8]}
+        >>> h2 = {"loss": [0.5, 0.4], "val_loss": [0.7, 0.65]}
+        >>> ax = plot_stages({"extracción": h1, "ajuste fino": h2}, metrics=("loss",)).axes[0]
+        >>> [t.get_text() for t in ax.get_legend().get_texts()]
+        ['extracción train', 'extracción val', 'ajuste fino train', 'ajuste fino val']
     """
     if not isinstance(stages, Mapping) or not stages:
         raise TypeError(
@@ -87,10 +91,11 @@ def plot_stages(
             values = run[metric]
             epochs = np.arange(start + 1, start + len(values) + 1)
             color = f"C{i}"
-            ax.plot(epochs, values, "-", color=color, marker=".", label=f"{name} train")
+            ax.plot(epochs, values, "-", color=color, marker=".",
+                    label=f"{name} {text('train')}")
             if f"val_{metric}" in run:
                 ax.plot(epochs, run[f"val_{metric}"], "--", color=color, marker=".",
-                        label=f"{name} val")
+                        label=f"{name} {text('val')}")
             if start > 0:
                 ax.axvline(start + 0.5, color="gray", linestyle=":", linewidth=1)
             start += len(values)
@@ -98,7 +103,7 @@ def plot_stages(
     if title is not None:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def plot_accuracy_vs_examples(
@@ -128,17 +133,19 @@ def plot_accuracy_vs_examples(
         The matplotlib `Figure`.
 
     Raises:
+        TypeError: if `logx` is not True or False.
         ValueError: if a column is missing or `results` is empty.
 
     Example:
-
-    ```python
-    df = pd.DataFrame(rows)   # columns: n, strategy, seed, accuracy
-    viz.plot_accuracy_vs_examples(df, hue="strategy")
-    ```
+        >>> rows = {"n": [50, 50, 1000, 1000], "accuracy": [0.6, 0.62, 0.8, 0.84],
+        ...         "strategy": ["desde cero"] * 4}
+        >>> ax = plot_accuracy_vs_examples(rows).axes[0]
+        >>> [t.get_text() for t in ax.get_xticklabels()], ax.get_ylabel()
+        (['50', '1,000'], 'accuracy')
     """
     import pandas as pd
 
+    check_bool(logx, "logx")
     frame = results if isinstance(results, pd.DataFrame) else pd.DataFrame(results)
     missing = [c for c in (x, y, hue) if c not in frame.columns]
     if missing:
@@ -160,13 +167,13 @@ def plot_accuracy_vs_examples(
         ax.set_xscale("log")
     sizes = sorted(frame[x].unique())
     ax.set_xticks(sizes)
-    ax.set_xticklabels([f"{int(s):,}" for s in sizes])
+    ax.xaxis.set_major_formatter(NumberFormatter())
     ax.minorticks_off()
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel(text("labelled_examples"))
+    ax.set_ylabel(metric_label(y))
     ax.grid(True, alpha=0.3)
     ax.legend()
     if title is not None:
         ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)

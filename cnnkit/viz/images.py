@@ -10,6 +10,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit._validate import check_int
+from cnnkit.viz._text import finish_figure
+
 __all__ = ["show_images"]
 
 CORRECT_COLOR = "black"
@@ -49,8 +52,9 @@ def show_images(
         The matplotlib Figure.
 
     Raises:
-        ValueError: when the numbers of images, labels, predictions or titles differ, or an
-            image has an unsupported shape.
+        TypeError: when ``ncols`` is not an int.
+        ValueError: when the numbers of images, labels, predictions or titles differ, an
+            image has an unsupported shape or ``ncols`` < 1.
 
     Example:
         >>> import numpy as np
@@ -67,10 +71,11 @@ def show_images(
     }
     for arg, values in names.items():
         if values is not None and len(values) != n:
-            raise ValueError(f"{arg} has {len(values)} entries but there are {n} images")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int, got {ncols!r}")
-    cols = min(ncols, n)
+            raise ValueError(
+                f"`{arg}` has {len(values)} entries but there are {n} images; "
+                "pass one per image."
+            )
+    cols = min(check_int(ncols, "ncols", minimum=1), n)
     rows = math.ceil(n / cols)
     texts = [_title(i, labels, predictions, class_names, titles) for i in range(n)]
     title_lines = max(text.count("\n") + 1 if text else 0 for text, _ in texts)
@@ -92,15 +97,15 @@ def show_images(
             ax.set_title(title, fontsize=9, color=color)
     if suptitle:
         fig.suptitle(suptitle)
-    return fig
+    return finish_figure(fig)
 
 
 def _as_image_list(images: Any) -> list[np.ndarray]:
     if isinstance(images, np.ndarray):
         if images.ndim == 2:
             raise ValueError(
-                f"images must be a batch (N, H, W[, C]), got one image of shape {images.shape}; "
-                "wrap it: images[np.newaxis]"
+                f"`images` must be a batch (N, H, W[, C]), got one image of shape "
+                f"{images.shape}; wrap it: images[np.newaxis]."
             )
         items = list(images)
     elif isinstance(images, list | tuple):
@@ -108,7 +113,7 @@ def _as_image_list(images: Any) -> list[np.ndarray]:
     else:
         items = list(np.asarray(images))
     if not items:
-        raise ValueError("images is empty: nothing to show")
+        raise ValueError("`images` is empty: pass at least one image.")
     out = []
     for i, img in enumerate(items):
         img = np.asarray(img)
@@ -116,7 +121,7 @@ def _as_image_list(images: Any) -> list[np.ndarray]:
             img = img[..., 0]
         if img.ndim != 2 and not (img.ndim == 3 and img.shape[-1] in (3, 4)):
             raise ValueError(
-                f"image {i} has shape {img.shape}; expected (H, W), (H, W, 1) or (H, W, 3)"
+                f"`images[{i}]` has shape {img.shape}; expected (H, W), (H, W, 1) or (H, W, 3)."
             )
         out.append(img)
     return out

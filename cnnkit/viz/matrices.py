@@ -19,6 +19,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from cnnkit._validate import check_int
+from cnnkit.viz._text import finish_figure, localize_numbers
+
 __all__ = [
     "show_matrix",
     "show_kernel",
@@ -106,7 +109,7 @@ def _draw_matrix(
     image = ax.imshow(matrix, cmap=cmap, vmin=vmin, vmax=vmax)
     rows, cols = matrix.shape
     if matrix.size <= MAX_ANNOTATED_CELLS:
-        labels = [fmt(float(value)) for value in matrix.flat]
+        labels = [localize_numbers(fmt(float(value))) for value in matrix.flat]
         size = fontsize or _auto_fontsize(labels, rows, cols, cell_size)
         for (r, c), value, label in zip(np.ndindex(rows, cols), matrix.flat, labels, strict=True):
             colour = _text_colour(image.cmap(image.norm(value)))
@@ -143,9 +146,7 @@ def _check_titles(titles: Sequence[str] | None, count: int) -> list[str | None]:
 
 
 def _check_ncols(ncols: Any) -> int:
-    if isinstance(ncols, bool) or not isinstance(ncols, int | np.integer) or ncols < 1:
-        raise ValueError(f"`ncols` must be a positive int, got {ncols!r}.")
-    return int(ncols)
+    return check_int(ncols, "ncols", minimum=1)
 
 
 # --------------------------------------------------------------------------- matrices
@@ -199,7 +200,7 @@ def show_matrix(
         drawn_cell = cell_size
     _draw_matrix(ax, matrix, title=title, fmt=formatter, cmap=cmap, vmin=vmin, vmax=vmax,
                  fontsize=fontsize, cell_size=drawn_cell)
-    return ax.figure
+    return finish_figure(ax.figure)
 
 
 def show_kernel(
@@ -292,7 +293,7 @@ def show_matrices(
                      vmax=vmax, fontsize=None, cell_size=cell_size)
     if suptitle:
         fig.suptitle(suptitle)
-    return fig
+    return finish_figure(fig)
 
 
 # --------------------------------------------------------------------------- images and maps
@@ -372,7 +373,7 @@ def show_maps(
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def _image_for_display(image: Any, index: int) -> np.ndarray:
@@ -446,4 +447,4 @@ def compare_images(
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)

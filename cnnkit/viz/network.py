@@ -4,8 +4,11 @@
 outputs of the layers for one image (deck 004's "output of each CNN layer"), and
 `grad_cam` / `grad_cam_heatmap` the class activation map of Selvaraju et al. All of
 them take Sequential or Functional models, built or not yet called (an unbuilt
-Sequential is built from the image's shape), and a layer by name or by index in
-`model.layers`.
+Sequential is built from the image's shape), and a layer by name or by index.
+
+A layer given as an int always means ``model.layers[layer]`` (negative indices count from
+the end), the list Keras keeps: a Functional model's starts with its ``InputLayer``, a
+Sequential's does not. Names are clearer and are what the notebooks use.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit._language import format_number
+from cnnkit._validate import check_int, check_number, type_name
+from cnnkit.viz._text import finish_figure, text
 from cnnkit.viz.images import show_images
 from cnnkit.viz.matrices import show_maps
 
@@ -124,7 +130,10 @@ def _resolve(
                 f"valid: {valid}."
             )
         return chosen
-    raise TypeError(f"`layer` must be a layer name (str) or an index (int); got {layer!r}.")
+    raise TypeError(
+        f"`layer` must be a layer name (str) or an index into model.layers (int); got "
+        f"{type_name(layer)}: {layer!r}. Valid names: {valid}."
+    )
 
 
 def _conv_layers(model: keras.Model) -> list[keras.layers.Layer]:
@@ -198,8 +207,8 @@ def show_filters(
 
     Args:
         model: a built Sequential or Functional model.
-        layer: a `Conv2D` layer by name or index in `model.layers`; default the first
-            convolution.
+        layer: a `Conv2D` layer, by name or by index into ``model.layers`` (see the
+            module docstring); default the first convolution.
         channel: input channel to show for layers with more than one input channel;
             None for the mean (or colour, with 3 input channels).
         max_filters: at most this many filters (the first ones).
@@ -210,14 +219,17 @@ def show_filters(
         The matplotlib `Figure`.
 
     Raises:
+        TypeError: if `model` is not a keras Model, or `layer`, `channel` or
+            `max_filters` has the wrong type.
         ValueError: if the model is not built, has no convolution, `layer` is not one
             of its convolutions (the message lists them) or `channel` is out of range.
 
     Example:
-
-    ```python
-    viz.show_filters(model, "block1_conv1")
-    ```
+        >>> import keras
+        >>> model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, name="c1")])
+        >>> fig = show_filters(model, "c1")
+        >>> fig.get_suptitle(), len(fig.axes)
+        ('c1: 4 filters 3x3', 4)
     """
     _check_model(model)
     _ensure_built_for_filters(model)
@@ -225,14 +237,14 @@ def show_filters(
     if not convs:
         raise ValueError("`model` has no Conv2D layer, so there are no filters to show.")
     target = convs[0] if layer is None else _resolve(model, layer, convs, "Conv2D layer")
-    if isinstance(max_filters, bool) or not isinstance(max_filters, int) or max_filters < 1:
-        raise ValueError(f"`max_filters` must be a positive int; got {max_filters!r}.")
+    max_filters = check_int(max_filters, "max_filters", minimum=1)
     kernel = target.kernel.numpy()[..., :max_filters]  # (kh, kw, cin, F)
     cin = kernel.shape[2]
-    if channel is not None and not (isinstance(channel, int) and 0 <= channel < cin):
-        raise ValueError(f"`channel` must be an int in [0, {cin}) for {target.name!r}; "
-                         f"got {channel!r}.")
-    title = f"{target.name}: {kernel.shape[-1]} filters {kernel.shape[0]}x{kernel.shape[1]}"
+    if channel is not None:
+        channel = check_int(channel, "channel", minimum=0, maximum=cin - 1,
+                            hint=f"{target.name!r} has {cin} input channel(s).")
+    title = text("filters_title", layer=target.name, count=kernel.shape[-1],
+                 height=kernel.shape[0], width=kernel.shape[1])
     titles = [str(i) for i in range(kernel.shape[-1])]
     if channel is None and cin == 3:
         low = kernel.min(axis=(0, 1, 2), keepdims=True)
@@ -265,7 +277,7 @@ def show_feature_maps(
         model: a Sequential or Functional model (an unbuilt Sequential is built from
             the image's shape).
         image: one image, (H, W) or (H, W, C), uint8 (scaled by 1/255) or float.
-        layers: a layer or a list of layers (names or indices in `model.layers`) with
+        layers: a layer or a list of layers (names, or indices into ``model.layers``) with
             a 4-D output; default every convolution with its activation, every
             activation layer and every pooling layer, in order.
         max_maps: at most this many maps (channels) per layer, the first ones.
@@ -276,14 +288,17 @@ def show_feature_maps(
         A list with one matplotlib `Figure` per layer.
 
     Raises:
+        TypeError: if `model` is not a keras Model or a layer / `max_maps` has the wrong
+            type.
         ValueError: if a layer is not one with feature maps (the message lists the valid
             names) or the image does not fit the model's input.
 
     Example:
-
-    ```python
-    figures = viz.show_feature_maps(model, x_test[0], max_maps=8)
-    ```
+        >>> import keras
+        >>> model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, name="c1")])
+        >>> figures = show_feature_maps(model, np.zeros((8, 8)), layers="c1", max_maps=2)
+        >>> [fig.get_suptitle() for fig in figures]
+        ['c1: 6 x 6 x 4 (first 2 maps)']
     """
     import keras
 
@@ -291,8 +306,7 @@ def show_feature_maps(
     batch, _ = _as_batch(model, image, "image")
     if batch.shape[0] != 1:
         raise ValueError(f"`image` must be one image, not a batch of {batch.shape[0]}.")
-    if isinstance(max_maps, bool) or not isinstance(max_maps, int) or max_maps < 1:
-        raise ValueError(f"`max_maps` must be a positive int; got {max_maps!r}.")
+    max_maps = check_int(max_maps, "max_maps", minimum=1)
     spatial = _spatial_layers(model)
     if layers is None:
         chosen = _default_feature_layers(model) or spatial
@@ -309,7 +323,7 @@ def show_feature_maps(
         shown = maps[..., :max_maps]
         title = f"{layer.name}: {' x '.join(str(d) for d in maps.shape)}"
         if shown.shape[-1] < maps.shape[-1]:
-            title += f" (first {shown.shape[-1]} maps)"
+            title += text("first_maps", count=shown.shape[-1])
         figures.append(show_maps(shown, ncols=ncols, cmap=cmap, suptitle=title, size=1.1))
     return figures
 
@@ -383,8 +397,8 @@ def grad_cam_heatmap(
             the images' shape).
         images: one image (H, W) / (H, W, C) or a batch (N, H, W, C); uint8 images are
             scaled by 1/255.
-        layer: a layer with a 4-D output, by name or index in `model.layers`; default
-            the last convolution (or its activation layer).
+        layer: a layer with a 4-D output, by name or by index into ``model.layers``;
+            default the last convolution (or its activation layer).
         class_index: the class to explain: None for the predicted class of each image,
             an int for all, or one int per image.
 
@@ -392,14 +406,19 @@ def grad_cam_heatmap(
         float32 array in [0, 1]: (H, W) for one image, (N, H, W) for a batch.
 
     Raises:
+        TypeError: if `model` is not a keras Model or `layer` is neither a name nor an int.
         ValueError: if `layer` has no feature maps (the message lists the valid names),
             `class_index` is out of range or the images do not fit the model.
 
     Example:
-
-    ```python
-    heat = viz.grad_cam_heatmap(model, x_test[0])  # (28, 28)
-    ```
+        >>> import keras
+        >>> model = keras.Sequential([
+        ...     keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu", name="c1"),
+        ...     keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(3, activation="softmax"),
+        ... ])
+        >>> heat = grad_cam_heatmap(model, np.ones((8, 8)), "c1")
+        >>> heat.shape, bool(heat.min() >= 0 and heat.max() <= 1)
+        ((8, 8), True)
     """
     import keras
     import tensorflow as tf
@@ -450,8 +469,8 @@ def grad_cam(
     Args:
         model: a Sequential or Functional classifier (see `grad_cam_heatmap`).
         image: one image (H, W) / (H, W, C) or a batch (N, H, W, C).
-        layer: layer whose feature maps are used (name or index); default the last
-            convolution.
+        layer: layer whose feature maps are used, by name or by index into
+            ``model.layers``; default the last convolution.
         class_index: class to explain (None: the predicted class of each image).
         class_names: names of the classes for the titles.
         labels: true classes of the images, shown in the titles when given.
@@ -462,20 +481,24 @@ def grad_cam(
         The matplotlib `Figure`, with three `Axes` per image.
 
     Raises:
+        TypeError: as `grad_cam_heatmap`, or if `alpha` is not a number.
         ValueError: as `grad_cam_heatmap`, or if `alpha` is outside [0, 1] or `labels`
             does not have one entry per image.
 
     Example:
-
-    ```python
-    viz.grad_cam(model, x_test[:4], class_names=data.FASHION_MNIST_CLASSES_ES,
-                 labels=y_test[:4])
-    ```
+        >>> import keras
+        >>> model = keras.Sequential([
+        ...     keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu", name="c1"),
+        ...     keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(3, activation="softmax"),
+        ... ])
+        >>> fig = grad_cam(model, np.ones((2, 8, 8, 1)), class_names=["a", "b", "c"], labels=[0, 2])
+        >>> len(fig.axes), fig.axes[0].get_title(), fig.axes[1].get_title()
+        (6, 'a', 'Grad-CAM (c1)')
     """
     import keras
 
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 <= alpha <= 1:
-        raise ValueError(f"`alpha` must be a number in [0, 1]; got {alpha!r}.")
+    alpha = check_number(alpha, "alpha", minimum=0, maximum=1,
+                         hint="0 shows only the image, 1 only the heat map.")
     heat = grad_cam_heatmap(model, image, layer, class_index=class_index)
     heat = heat[np.newaxis] if heat.ndim == 2 else heat
     batch, _ = _as_batch(model, image, "image")
@@ -493,7 +516,7 @@ def grad_cam(
     for row, (img, cam) in enumerate(zip(batch, heat, strict=True)):
         picture = img[..., 0] if img.shape[-1] == 1 else img
         grey = "gray" if picture.ndim == 2 else None
-        first = name(int(labels[row])) if labels is not None else "input"
+        first = name(int(labels[row])) if labels is not None else text("input")
         axes[row, 0].imshow(picture, cmap=grey)
         axes[row, 0].set_title(first, fontsize=9)
         axes[row, 1].imshow(cam, cmap=cmap, vmin=0.0, vmax=1.0)
@@ -501,11 +524,13 @@ def grad_cam(
         axes[row, 2].imshow(picture, cmap=grey)
         axes[row, 2].imshow(cam, cmap=cmap, alpha=alpha, vmin=0.0, vmax=1.0)
         k = int(explained[row])
-        axes[row, 2].set_title(f"{name(k)}: p = {probs[row, k]:.2f}", fontsize=9)
+        probability = format_number(probs[row, k], 2)
+        axes[row, 2].set_title(text("class_probability", name=name(k), probability=probability),
+                               fontsize=9)
         for ax in axes[row]:
             ax.axis("off")
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def _cam_layer_name(model: keras.Model, layer: int | None) -> str:

@@ -16,6 +16,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from cnnkit._validate import check_choice, check_int
+from cnnkit.viz._text import finish_figure, localize_numbers, metric_label, text
+
 __all__ = ["plot_history", "plot_confusion_matrix", "show_misclassified"]
 
 def _as_history_dict(run: Any, what: str) -> dict[str, list[float]]:
@@ -82,9 +85,9 @@ def _plot_run(ax: Any, run: Mapping[str, list[float]], metric: str, label: str |
               color: str) -> None:
     """Draws one run's train (solid) and validation (dashed) curves of `metric` on `ax`."""
     if metric.startswith("val_"):
-        curves = [(metric, "--", "val")]
+        curves = [(metric, "--", text("val"))]
     else:
-        curves = [(metric, "-", "train"), (f"val_{metric}", "--", "val")]
+        curves = [(metric, "-", text("train")), (f"val_{metric}", "--", text("val"))]
     prefix = "" if label is None else f"{label} "
     for key, style, kind in curves:
         if key not in run:
@@ -97,8 +100,8 @@ def _plot_run(ax: Any, run: Mapping[str, list[float]], metric: str, label: str |
 
 def style_epoch_axes(ax: Any, metric: str) -> None:
     """Titles an axes by its metric, labels epochs on x (integers only), adds grid and legend."""
-    ax.set_title(metric)
-    ax.set_xlabel("epoch")
+    ax.set_title(metric_label(metric))
+    ax.set_xlabel(text("epoch"))
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize="small")
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -128,12 +131,13 @@ def plot_history(
         ValueError: if a metric was recorded by none of the runs.
 
     Example:
+        ``plot_history(model.fit(...))`` draws one run; ``plot_history({"sin BN": h1,
+        "con BN": h2}, metrics=("val_accuracy",))`` compares two. With a history dict:
 
-    ```python
-    history = model.fit(x, y, validation_split=0.1, epochs=5, verbose=0)
-    viz.plot_history(history)
-    viz.plot_history({"sin BN": h1, "con BN": h2}, metrics=("val_accuracy",))
-    ```
+        >>> history = {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7]}
+        >>> ax = plot_history(history, metrics=("loss",)).axes[0]
+        >>> ax.get_title(), ax.get_xlabel(), [t.get_text() for t in ax.get_legend().get_texts()]
+        ('loss', 'epoch', ['train', 'val'])
     """
     runs = _normalize_runs(history)
     names = _validate_metrics(metrics, runs)
@@ -146,7 +150,7 @@ def plot_history(
     if title is not None:
         fig.suptitle(title)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def _as_labels(y: Any, name: str) -> np.ndarray:
@@ -210,19 +214,17 @@ def plot_confusion_matrix(
             the allowed values, or `class_names` does not cover the classes present.
 
     Example:
+        With a model: ``plot_confusion_matrix(y_test, model.predict(x_test, verbose=0))``.
 
-    ```python
-    probs = model.predict(x_test, verbose=0)
-    viz.plot_confusion_matrix(y_test, probs, class_names=data.FASHION_MNIST_CLASSES)
-    ```
+        >>> ax = plot_confusion_matrix([0, 1, 1], [0, 1, 0], class_names=["gato", "perro"]).axes[0]
+        >>> ax.get_ylabel(), ax.get_xlabel(), [t.get_text() for t in ax.texts]
+        ('True label', 'Predicted label', ['1', '0', '1', '1'])
     """
     from sklearn.metrics import ConfusionMatrixDisplay
 
     true, pred = _check_pair(y_true, y_pred)
-    if normalize not in (None, "true", "pred", "all"):
-        raise ValueError(
-            f"`normalize` must be None, 'true', 'pred' or 'all'; got {normalize!r}."
-        )
+    check_choice(normalize, "normalize", (None, "true", "pred", "all"),
+                 hint="'true' makes each row (true class) sum to 1.")
     num_classes = int(max(true.max(), pred.max())) + 1
     if class_names is not None:
         class_names = [str(c) for c in class_names]
@@ -234,7 +236,7 @@ def plot_confusion_matrix(
         num_classes = len(class_names)
     size = max(4.0, 0.6 * num_classes + 1.5)
     fig, ax = plt.subplots(figsize=(size + 1.0, size))
-    ConfusionMatrixDisplay.from_predictions(
+    display = ConfusionMatrixDisplay.from_predictions(
         true,
         pred,
         labels=list(range(num_classes)),
@@ -246,12 +248,16 @@ def plot_confusion_matrix(
         values_format=".2f" if normalize else "d",
         colorbar=True,
     )
+    ax.set_xlabel(text("predicted_label"))
+    ax.set_ylabel(text("true_label"))
+    for cell in display.text_.flat:
+        cell.set_text(localize_numbers(cell.get_text()))
     if class_names is not None:
         plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
     if title is not None:
         ax.set_title(title)
     fig.tight_layout()
-    return fig
+    return finish_figure(fig)
 
 
 def show_misclassified(
@@ -283,14 +289,16 @@ def show_misclassified(
         with a note when there is no mistake to show).
 
     Raises:
+        TypeError: if `n` or `ncols` is not an int.
         ValueError: if `images` and the labels disagree in length or `n` < 1.
 
     Example:
+        With a model: ``show_misclassified(x_test, y_test, model.predict(x_test, verbose=0))``.
 
-    ```python
-    probs = model.predict(x_test, verbose=0)
-    viz.show_misclassified(x_test, y_test, probs, class_names=data.FASHION_MNIST_CLASSES)
-    ```
+        >>> fig = show_misclassified(np.zeros((3, 8, 8)), [0, 1, 1], [0, 0, 1],
+        ...                          class_names=["gato", "perro"])
+        >>> [ax.get_title().split() for ax in fig.axes]  # prediction (true label)
+        [['gato', '(perro)']]
     """
     from cnnkit.viz.images import show_images
 
@@ -301,8 +309,8 @@ def show_misclassified(
             f"`images` has {images.shape[0]} examples but the labels have {true.shape[0]}; "
             "pass the same examples to both."
         )
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"`n` must be a positive integer; got {n!r}.")
+    n = check_int(n, "n", minimum=1)
+    check_int(ncols, "ncols", minimum=1)
     wrong = np.flatnonzero(true != pred)
     scores = np.asarray(y_pred)
     if scores.ndim == 2:
@@ -311,7 +319,7 @@ def show_misclassified(
     if wrong.size == 0:
         fig, ax = plt.subplots(figsize=(4, 1))
         ax.axis("off")
-        ax.text(0.5, 0.5, "no misclassified examples", ha="center", va="center")
+        ax.text(0.5, 0.5, text("no_mistakes"), ha="center", va="center")
         if suptitle is not None:
             fig.suptitle(suptitle)
         return fig

@@ -1,4 +1,4 @@
-"""Checkers for the exercises of the course, with feedback in Spanish for the students.
+"""The LeNet-5 checker: a student's Keras model against LeNet-5, with feedback in Spanish.
 
 :func:`check_lenet` compares a student's Keras model with LeNet-5 (LeCun et al., 1998)
 layer by layer and says, in Spanish, what is right, what differs and what to change.
@@ -91,8 +91,9 @@ class _Found:
 
 
 def _n(value: int) -> str:
-    """Thousands separated by commas, as Python and ``model.summary()`` print them."""
-    return f"{value:,}"
+    """A whole number in Spanish usage, whatever the figure language: 2416, 48.120."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if abs(value) >= 10_000 else text.replace(",", "")
 
 
 def _shape(shape: tuple) -> str:
@@ -179,7 +180,7 @@ def _reference(channels: int, num_classes: int, pad: str, c5: str) -> list[_Step
     steps: list[_Step] = []
     first = (28, 28, channels) if pad != "none" else (32, 32, channels)
     if pad == "layer":
-        steps.append(_Step("padding", "pad", first, (32, 32, channels), 0))
+        steps.append(_Step("relleno", "pad", first, (32, 32, channels), 0))
     c1_in = steps[-1].shape if steps else first
     c1_params = 6 * (5 * 5 * channels + 1)
     steps += [
@@ -192,18 +193,18 @@ def _reference(channels: int, num_classes: int, pad: str, c5: str) -> list[_Step
     ]
     if c5 == "dense":
         steps += [
-            _Step("flatten", "flatten", (5, 5, 16), (400,), 0),
+            _Step("aplanado", "flatten", (5, 5, 16), (400,), 0),
             _Step("C5", "dense", (400,), (120,), 48120, 120),
         ]
     else:
         steps += [
             _Step("C5", "conv", (5, 5, 16), (1, 1, 120), 48120, 120, 5),
-            _Step("flatten", "flatten", (1, 1, 120), (120,), 0),
+            _Step("aplanado", "flatten", (1, 1, 120), (120,), 0),
         ]
     steps += [
         _Step("F6", "dense", (120,), (84,), 10164, 84),
         _Step(
-            "output", "dense", (84,), (num_classes,), 85 * num_classes, num_classes, is_output=True
+            "salida", "dense", (84,), (num_classes,), 85 * num_classes, num_classes, is_output=True
         ),
     ]
     return steps
@@ -412,7 +413,7 @@ def _missing(step: _Step, previous: str, variant: str | None) -> str:
     where = f"después de {previous}" if previous else "al principio"
     if step.kind == "pad":
         return (
-            f"{BAD} padding: tu entrada es 28x28 y LeNet-5 trabaja con 32x32. Añade "
+            f"{BAD} relleno: tu entrada es 28x28 y LeNet-5 trabaja con 32x32. Añade "
             "layers.ZeroPadding2D(padding=2) al principio (o usa padding='same' en C1)."
         )
     act = _VARIANTS[variant]["activation"][0]
@@ -653,9 +654,10 @@ def _feedback(model: Any, variant: str | None, num_classes: int) -> tuple[list[s
         ]
         (_, alignment), steps = min(aligned, key=lambda item: item[0][0])  # first on ties
         layer_lines, pairs = _walk(steps, alignment, found, variant)
-    except (AttributeError, ValueError) as error:  # e.g. a layer used twice: no single output
+    except (AttributeError, ValueError):  # e.g. a layer used twice: no single output
         unreadable = (
-            f"{BAD} No puedo revisar tu modelo capa a capa ({error}). Escríbelo como un "
+            f"{BAD} No puedo revisar tu modelo capa a capa: alguna capa no tiene una sola "
+            "entrada y una sola salida (¿usas la misma capa dos veces?). Escríbelo como un "
             "keras.Sequential con una capa detrás de otra, como LeNet-5."
         )
         return lines + [unreadable, _verdict()], False

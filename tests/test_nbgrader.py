@@ -1,0 +1,219 @@
+"""The nbgrader route of the README, run for real on notebook 04 in a temporary course.
+
+The README's ``nbgrader_config.py`` and its commands are read from the README and run as
+they are (``nbgrader generate_assignment``, then ``nbgrader autograde`` on three submissions
+in one call, then ``nbgrader export``), offline and in short mode. The release must equal
+``cnnkit student``'s copy, and the scores must be: the solved notebook, full marks; the
+untouched student copy, zero for every exercise; a copy with only exercise 3 solved, exactly
+that exercise's points.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cnnkit.student import student_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "notebooks" / "04_ejercicio_lenet5.ipynb"
+README = (ROOT / "README.md").read_text()
+ASSIGNMENT = "lenet5"
+NOTEBOOK_ID = SOURCE.stem
+ONLY = "ej3"  # the exercise solved in the third submission
+POINTS = {"ej1": 3, "ej2": 2, "ej3": 2, "ej4": 2, "ej5": 1}
+
+
+def _readme_block(language: str, must_contain: str) -> str:
+    blocks = re.findall(rf"^```{language}\n(.*?)^```", README, flags=re.MULTILINE | re.DOTALL)
+    found = [b for b in blocks if must_contain in b]
+    assert len(found) == 1, f"README: expected one {language} block with {must_contain!r}"
+    return found[0]
+
+
+def _commands() -> tuple[str, str]:
+    """The README's shell commands, split before autograding (submissions go there)."""
+    block = _readme_block("bash", "nbgrader generate_assignment")
+    before, autograde, after = block.partition("CNNKIT_QUICK=1 nbgrader autograde")
+    assert autograde, "README: the autograde command runs in short mode (CNNKIT_QUICK=1)"
+    return before, autograde + after
+
+
+def _run(script: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    env.pop("CNNKIT_QUICK", None)  # the commands set what they need
+    run = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    report = f"{script}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}"
+    assert run.returncode == 0, report
+    # nbgrader only logs a broken nbgrader_config.py and goes on with its defaults
+    assert "Exception while loading config file" not in run.stderr, report
+    return run
+
+
+def _grade_id(cell: nbformat.NotebookNode) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def _solved_only(
+    release: nbformat.NotebookNode, source: nbformat.NotebookNode, exercises: set[str]
+) -> nbformat.NotebookNode:
+    """The release with the instructor's code in the solution cells of ``exercises``."""
+    solutions = {_grade_id(c): c.source for c in source.cells if _grade_id(c)}
+    copy = nbformat.from_dict(release)
+    for cell in copy.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and meta["grade_id"].split("_")[0] in exercises:
+            cell.source = solutions[meta["grade_id"]]
+    return copy
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> dict:
+    """Runs the README's route once; returns the paths, the scores and the timings."""
+    from nbgrader.api import Gradebook
+
+    root = tmp_path_factory.mktemp("nbgrader")
+    (root / "notebooks").symlink_to(ROOT / "notebooks")
+    (root / "course").mkdir()
+    (root / "course" / "nbgrader_config.py").write_text(
+        _readme_block("python", "# nbgrader_config.py")
+    )
+    before, after = _commands()
+    start = time.perf_counter()
+    _run(before, root)
+    generate_s = time.perf_counter() - start
+    course_dir = root / "course"
+    release = nbformat.read(course_dir / "release" / ASSIGNMENT / SOURCE.name, as_version=4)
+    source = nbformat.read(SOURCE, as_version=4)
+    submissions = {
+        "resuelto": _solved_only(release, source, set(POINTS)),
+        "sin_tocar": release,
+        f"solo_{ONLY}": _solved_only(release, source, {ONLY}),
+    }
+    for student, nb in submissions.items():
+        folder = course_dir / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / SOURCE.name)
+    start = time.perf_counter()
+    _run(f"cd course\n{after}", root)  # one autograde call for the three submissions
+    autograde_s = time.perf_counter() - start
+    scores = {}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        for student in submissions:
+            by_exercise = {
+                exercise: gradebook.find_grade(
+                    f"{exercise}_comprobacion", NOTEBOOK_ID, ASSIGNMENT, student
+                ).score
+                for exercise in POINTS
+            }
+            total = gradebook.find_submission(ASSIGNMENT, student).score
+            scores[student] = (total, by_exercise)
+    print(
+        f"\nnbgrader: generate_assignment {generate_s:.0f} s, autograde (3 submissions, one "
+        f"call) + export {autograde_s:.0f} s; scores {scores}"
+    )
+    return {"dir": course_dir, "release": release, "source": source, "scores": scores}
+
+
+def test_release_is_the_cnnkit_student_copy(course):
+    """Same cells, same stubs, no solution line, no output: only nbgrader's metadata differs."""
+    ours = student_notebook(course["source"])
+    theirs = course["release"]
+    assert [c.cell_type for c in theirs.cells] == [c.cell_type for c in ours.cells]
+    assert [c.source for c in theirs.cells] == [c.source for c in ours.cells]
+    stubs = [c for c in theirs.cells if c.cell_type == "code" and "# TU CÓDIGO AQUÍ" in c.source]
+    assert len(stubs) == len(POINTS)
+    assert not any("BEGIN SOLUTION" in c.source or "END SOLUTION" in c.source for c in theirs.cells)
+    assert all(not c.get("outputs") for c in theirs.cells if c.cell_type == "code")
+    locked = [c for c in theirs.cells if c.metadata["nbgrader"].get("locked")]
+    assert locked and all(c.metadata.get("editable") is False for c in locked)
+
+
+def test_solved_notebook_gets_full_marks(course):
+    total, by_exercise = course["scores"]["resuelto"]
+    assert by_exercise == POINTS
+    assert total == sum(POINTS.values()) == 10
+
+
+def test_untouched_student_copy_gets_zero_for_every_exercise(course):
+    total, by_exercise = course["scores"]["sin_tocar"]
+    assert by_exercise == dict.fromkeys(POINTS, 0)
+    assert total == 0
+
+
+def test_one_exercise_solved_gets_exactly_its_points(course):
+    total, by_exercise = course["scores"][f"solo_{ONLY}"]
+    assert by_exercise == {e: (p if e == ONLY else 0) for e, p in POINTS.items()}
+    assert total == POINTS[ONLY]
+
+
+def test_export_writes_the_same_scores(course):
+    with open(course["dir"] / "grades.csv", newline="") as file:
+        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
+    assert rows == {student: total for student, (total, _) in course["scores"].items()}
+
+
+def test_every_exercise_of_notebook_04_is_graded_by_its_checking_cell():
+    """Solution cell, then (after prose) the checking cell: an autograded test with points."""
+    nb = nbformat.read(SOURCE, as_version=4)
+    code = [
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])
+    ]
+    for before, after in zip(code, code[1:], strict=False):
+        if "### BEGIN SOLUTION" in before.source:
+            meta, test = before.metadata["nbgrader"], after.metadata["nbgrader"]
+            exercise = meta["grade_id"].split("_")[0]
+            assert meta["solution"] and not meta["grade"] and not meta["locked"]
+            assert test == {
+                "grade": True,
+                "grade_id": f"{exercise}_comprobacion",
+                "locked": True,
+                "points": POINTS[exercise],
+                "schema_version": 3,
+                "solution": False,
+                "task": False,
+            }
+    others = [
+        c
+        for c in nb.cells
+        if "nbgrader" in c.metadata
+        and not (c.metadata["nbgrader"]["solution"] or c.metadata["nbgrader"]["grade"])
+    ]
+    assert all(c.metadata["nbgrader"]["locked"] for c in others)
+    assert not any("editable" in c.metadata or "deletable" in c.metadata for c in nb.cells), (
+        "read-only flags belong to nbgrader's release, not to the course notebook"
+    )
+
+
+COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
+def test_solution_markers_only_in_nbgrader_solution_cells(path):
+    """nbgrader's ClearSolutions refuses a marker (even in prose) outside a solution cell."""
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if "solution" in cell.metadata.get("tags", []):
+            continue  # removed from every student copy
+        if "BEGIN SOLUTION" in cell.source or "END SOLUTION" in cell.source:
+            assert cell.metadata.get("nbgrader", {}).get("solution") is True, (
+                f"{path.name}, cell {index}: solution markers need nbgrader's solution metadata"
+            )
