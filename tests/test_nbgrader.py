@@ -217,3 +217,21 @@ def test_solution_markers_only_in_nbgrader_solution_cells(path):
             assert cell.metadata.get("nbgrader", {}).get("solution") is True, (
                 f"{path.name}, cell {index}: solution markers need nbgrader's solution metadata"
             )
+
+
+def test_every_check_of_notebook_04_explains_its_failure_in_spanish():
+    """An ``assert`` without a message would greet a student with a bare AssertionError."""
+    import ast
+
+    nb = nbformat.read(SOURCE, as_version=4)
+    bare = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or "solution" in cell.metadata.get("tags", []):
+            continue
+        tree = ast.parse(cell.source)
+        bare += [
+            (index, node.lineno)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assert) and node.msg is None
+        ]
+    assert not bare, f"asserts without a Spanish message (cell, line): {bare}"

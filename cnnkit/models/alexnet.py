@@ -91,6 +91,26 @@ class LocalResponseNormalization(keras.layers.Layer):
         }
 
 
+def _check_head(classifier_activation: Any, name: Any) -> None:
+    """``classifier_activation``: a Keras activation name or None; ``name``: a str or None."""
+    if classifier_activation is not None:
+        if not isinstance(classifier_activation, str):
+            raise TypeError(
+                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+                f"None (logits); got {type(classifier_activation).__name__}: "
+                f"{classifier_activation!r}."
+            )
+        try:
+            keras.activations.get(classifier_activation)
+        except (ValueError, TypeError) as err:
+            raise ValueError(
+                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+                f"None (logits); got {classifier_activation!r}."
+            ) from err
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+
+
 def _check(
     input_shape: Any,
     num_classes: Any,
@@ -129,11 +149,6 @@ def _check(
             raise ValueError(f"`{arg}` must be a number {bound}, got {value!r}.")
     if not isinstance(lrn, bool):
         raise TypeError(f"`lrn` must be True or False, got {type(lrn).__name__}: {lrn!r}.")
-    if classifier_activation is not None and not isinstance(classifier_activation, str):
-        raise TypeError(
-            "`classifier_activation` must be a string such as 'softmax', or None for logits; "
-            f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
-        )
     return {
         "input_shape": tuple(int(d) for d in input_shape),
         "num_classes": int(num_classes),
@@ -275,6 +290,7 @@ def alexnet(
         >>> small.count_params(), small.output_shape
         (366650, (None, 10))
     """
+    _check_head(classifier_activation, name)
     options = _check(
         input_shape, num_classes, width, dense_units, dropout, lrn, classifier_activation
     )
@@ -349,6 +365,7 @@ def zfnet(
         >>> model.count_params(), model.get_layer("pool5").output.shape
         (62357608, (None, 6, 6, 256))
     """
+    _check_head(classifier_activation, name)
     options = _check(
         input_shape, num_classes, width, dense_units, dropout, lrn, classifier_activation
     )

@@ -34,6 +34,26 @@ STEMS = ("paper", "small")
 _EPSILON = 1.001e-5  # keras.applications' batch normalisation epsilon
 
 
+def _check_head(classifier_activation: Any, name: Any) -> None:
+    """``classifier_activation``: a Keras activation name or None; ``name``: a str or None."""
+    if classifier_activation is not None:
+        if not isinstance(classifier_activation, str):
+            raise TypeError(
+                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+                f"None (logits); got {type(classifier_activation).__name__}: "
+                f"{classifier_activation!r}."
+            )
+        try:
+            keras.activations.get(classifier_activation)
+        except (ValueError, TypeError) as err:
+            raise ValueError(
+                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+                f"None (logits); got {classifier_activation!r}."
+            ) from err
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+
+
 def _check_int(value: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
@@ -287,14 +307,10 @@ def densenet(
         >>> small.count_params(), small.get_layer("dense_block3_layer4_concat").output.shape
         (105190, (None, 7, 7, 90))
     """
+    _check_head(classifier_activation, name)
     input_shape = _check(input_shape, num_classes, growth_rate, init_filters, compression, stem)
     _check_bool(bottleneck, "bottleneck")
     layers_per_block = _check_blocks(depth, blocks)
-    if classifier_activation is not None and not isinstance(classifier_activation, str):
-        raise TypeError(
-            "`classifier_activation` must be a string such as 'softmax', or None for logits; "
-            f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
-        )
     side = min(input_shape[:2])
     if stem == "paper":
         side = ((side + 1) // 2 + 1) // 2  # conv1 and pool1 halve it, rounding up

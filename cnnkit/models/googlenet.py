@@ -37,6 +37,26 @@ STEMS = ("paper", "small")
 """Accepted values of ``googlenet(stem=...)``."""
 
 
+def _check_head(classifier_activation: Any, name: Any) -> None:
+    """``classifier_activation``: a Keras activation name or None; ``name``: a str or None."""
+    if classifier_activation is not None:
+        if not isinstance(classifier_activation, str):
+            raise TypeError(
+                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+                f"None (logits); got {type(classifier_activation).__name__}: "
+                f"{classifier_activation!r}."
+            )
+        try:
+            keras.activations.get(classifier_activation)
+        except (ValueError, TypeError) as err:
+            raise ValueError(
+                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+                f"None (logits); got {classifier_activation!r}."
+            ) from err
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+
+
 def _check_int(value: Any, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
@@ -121,7 +141,7 @@ def inception_block(
 
 
 def _check(
-    input_shape: Any, num_classes: Any, stem: Any, width: Any, dropout: Any, activation: Any
+    input_shape: Any, num_classes: Any, stem: Any, width: Any, dropout: Any
 ) -> tuple[int, ...]:
     """Check the arguments of `googlenet` before any layer is built."""
     if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
@@ -148,11 +168,6 @@ def _check(
             )
         if not (value > 0 if arg == "width" else 0 <= value < 1):
             raise ValueError(f"`{arg}` must be a number {bound}, got {value!r}.")
-    if activation is not None and not isinstance(activation, str):
-        raise TypeError(
-            "`classifier_activation` must be a string such as 'softmax', or None for logits; "
-            f"got {type(activation).__name__}: {activation!r}."
-        )
     return tuple(int(d) for d in input_shape)
 
 
@@ -222,7 +237,8 @@ def googlenet(
         >>> small.count_params(), small.get_layer("inception_3a_output").output.shape
         (376838, (None, 14, 14, 64))
     """
-    input_shape = _check(input_shape, num_classes, stem, width, dropout, classifier_activation)
+    _check_head(classifier_activation, name)
+    input_shape = _check(input_shape, num_classes, stem, width, dropout)
 
     def scaled(filters: int) -> int:
         return max(1, round(filters * width))

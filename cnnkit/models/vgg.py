@@ -137,6 +137,26 @@ class LocalResponseNormalization(keras.layers.Layer):
         }
 
 
+def _check_head(classifier_activation: Any, name: Any) -> None:
+    """``classifier_activation``: a Keras activation name or None; ``name``: a str or None."""
+    if classifier_activation is not None:
+        if not isinstance(classifier_activation, str):
+            raise TypeError(
+                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+                f"None (logits); got {type(classifier_activation).__name__}: "
+                f"{classifier_activation!r}."
+            )
+        try:
+            keras.activations.get(classifier_activation)
+        except (ValueError, TypeError) as err:
+            raise ValueError(
+                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+                f"None (logits); got {classifier_activation!r}."
+            ) from err
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+
+
 def _check_number(value: Any, name: str, bound: str, low: float, high: float | None) -> None:
     """``low < value`` (``low <= value < high`` when ``high`` is given)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -165,7 +185,6 @@ def _check(
     width: Any,
     dense_units: Any,
     dropout: Any,
-    classifier_activation: Any,
 ) -> tuple[int, ...]:
     """Check the arguments of `vgg` before any layer is built."""
     if not isinstance(config, str):
@@ -199,11 +218,6 @@ def _check(
         )
     _check_number(width, "width", "> 0", 0, None)
     _check_number(dropout, "dropout", "in [0, 1)", 0, 1)
-    if classifier_activation is not None and not isinstance(classifier_activation, str):
-        raise TypeError(
-            "`classifier_activation` must be a string such as 'softmax', or None for logits; "
-            f"got {type(classifier_activation).__name__}: {classifier_activation!r}."
-        )
     smallest, fits = 2**num_blocks, min(input_shape[:2]).bit_length() - 1
     if min(input_shape[:2]) < smallest:
         raise ValueError(
@@ -288,6 +302,7 @@ def vgg(
         >>> small.count_params(), small.output_shape
         (151882, (None, 10))
     """
+    _check_head(classifier_activation, name)
     input_shape = _check(
         input_shape,
         num_classes,
@@ -297,7 +312,6 @@ def vgg(
         width=width,
         dense_units=dense_units,
         dropout=dropout,
-        classifier_activation=classifier_activation,
     )
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs
