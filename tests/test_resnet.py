@@ -78,6 +78,12 @@ def test_cifar_style_depth_and_plain_twin(depth):
     assert model.output_shape == (None, 10)
 
 
+def test_logits_and_names():
+    model = resnet((28, 28, 1), 10, depth=8, classifier_activation=None, name="mi_resnet")
+    assert model.name == "mi_resnet"
+    assert model.get_layer("predictions").get_config()["activation"] == "linear"
+
+
 def test_cifar_resnet20_has_the_papers_size():
     # He et al. (2016), table 6: ResNet-20 has 0.27M parameters (CIFAR-10, 32x32x3).
     model = resnet((32, 32, 3), 10, depth=20)
@@ -143,6 +149,9 @@ def test_projection_and_bottleneck_blocks():
         ({"depth": 8, "width": 0}, ValueError, "`width` must be a positive int"),
         ({"depth": 8, "num_classes": 1}, ValueError, "`num_classes` must be an int >= 2"),
         ({"depth": 8, "input_shape": (28, 28)}, ValueError, "`input_shape` must be"),
+        ({"depth": 8, "classifier_activation": "softmaxx"}, ValueError, "`classifier_activation`"),
+        ({"depth": 8, "classifier_activation": 1}, TypeError, "`classifier_activation`"),
+        ({"depth": 8, "name": 5}, TypeError, "`name` must be a str or None"),
     ],
 )
 def test_bad_arguments_raise_before_building(kwargs, error, message):
@@ -159,6 +168,8 @@ def test_residual_block_bad_arguments():
         residual_block(inputs, 0)
     with pytest.raises(TypeError, match="`bottleneck` must be True or False"):
         residual_block(inputs, 16, bottleneck="yes")
+    with pytest.raises(TypeError, match="`name` must be a str or None"):
+        residual_block(inputs, 16, name=3)
     with pytest.raises(ValueError, match='use shortcut="projection"'):
         residual_block(inputs, 8, stride=2, shortcut="padding")
 

@@ -51,6 +51,30 @@ def _check_positive_int(value: Any, name: str) -> None:
         raise ValueError(f"`{name}` must be a positive int, got {value!r}.")
 
 
+def _check_name(name: Any) -> None:
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+
+
+def _check_activation(classifier_activation: Any) -> None:
+    """A Keras activation name or None (logits), as ``keras.applications`` accepts."""
+    if classifier_activation is None:
+        return
+    if not isinstance(classifier_activation, str):
+        raise TypeError(
+            "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+            f"None (logits); got {type(classifier_activation).__name__}: "
+            f"{classifier_activation!r}."
+        )
+    try:
+        keras.activations.get(classifier_activation)
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            "`classifier_activation` must be a Keras activation name such as 'softmax' or "
+            f"None (logits); got {classifier_activation!r}."
+        ) from err
+
+
 def _named(name: str | None, suffix: str) -> str | None:
     return f"{name}_{suffix}" if name else None
 
@@ -111,7 +135,8 @@ def residual_block(
 
     Raises:
         ValueError: if ``filters``, ``stride`` or ``shortcut`` are not valid.
-        TypeError: if ``bottleneck`` or ``plain`` are not True or False.
+        TypeError: if ``bottleneck`` or ``plain`` are not True or False, or ``name`` is not
+            a str or None.
 
     Example:
         >>> inputs = keras.Input((8, 8, 16))
@@ -128,6 +153,7 @@ def residual_block(
     _check_bool(bottleneck, "bottleneck")
     _check_bool(plain, "plain")
     _check_choice(shortcut, "shortcut", SHORTCUTS)
+    _check_name(name)
 
     out_channels = 4 * filters if bottleneck else filters
     if bottleneck:
@@ -234,7 +260,8 @@ def resnet(
 
     Raises:
         ValueError: if an argument is out of range (the message names it).
-        TypeError: if ``plain`` is not True or False.
+        TypeError: if ``plain`` is not True or False, ``classifier_activation`` is not a
+            str or None, or ``name`` is not a str or None.
 
     Example:
         >>> resnet(depth=50).count_params() - 53_120   # minus BN's moving statistics
@@ -252,6 +279,8 @@ def resnet(
     _check_choice(shortcut, "shortcut", SHORTCUTS)
     if width is not None:
         _check_positive_int(width, "width")
+    _check_activation(classifier_activation)
+    _check_name(name)
     if not _is_int(num_classes) or num_classes < 2:
         raise ValueError(f"`num_classes` must be an int >= 2, got {num_classes!r}.")
     if (
