@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.signal import convolve2d, correlate2d
 
-import cnnkit.convmatrix
 from cnnkit.convmatrix import conv_matrix
 from cnnkit.ops import conv2d
-
-
-def test_doctests():
-    assert doctest.testmod(cnnkit.convmatrix).failed == 0
 
 
 @settings(max_examples=40, deadline=None)

@@ -5,18 +5,24 @@ must import only ``keras`` and the standard library, and build its models when e
 a fresh module from a folder of its own, with ``cnnkit`` not importable. Builder files are
 discovered, not listed: a file is a builder file when it defines a public function whose
 first two parameters are ``input_shape`` and ``num_classes`` (helper files such as a weight
-loader are left out). One subprocess builds every model of every file.
+loader are left out). The copies run in the test process (Keras is already imported there):
+``cnnkit`` leaves ``sys.modules`` and a meta-path finder refuses it while a copy runs.
 """
 
 from __future__ import annotations
 
 import ast
-import json
-import os
-import subprocess
+import contextlib
+import importlib.abc
+import importlib.util
+import inspect
+import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import keras
 import pytest
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "cnnkit" / "models"
@@ -46,66 +52,57 @@ def _builder_files() -> dict[str, list[str]]:
 
 BUILDER_FILES = _builder_files()
 
-# Runs in a fresh interpreter. A meta-path finder refuses `cnnkit` (installed in the venv,
-# so it would otherwise import); each file is loaded from a folder of its own as a module
-# named after the file. Each builder is called with a small input, (32, 32, 3) and 3
-# classes, or with its own default input_shape when it rejects the small one.
-_RUNNER = r"""
-import importlib.abc, importlib.util, inspect, json, shutil, sys, tempfile
-from pathlib import Path
+def _cnnkit_modules() -> dict[str, Any]:
+    return {n: m for n, m in sys.modules.items() if n == "cnnkit" or n.startswith("cnnkit.")}
 
-class NoCnnkit(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
+
+class _NoCnnkit(importlib.abc.MetaPathFinder):
+    """Refuses `cnnkit`, which is installed in the environment and would otherwise import."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
         if name == "cnnkit" or name.startswith("cnnkit."):
             raise ModuleNotFoundError(f"No module named {name!r} (standalone copy)")
         return None
 
-sys.meta_path.insert(0, NoCnnkit())
-import keras
 
-results = {}
-for source, builders in json.loads(sys.argv[1]).items():
-    folder = Path(tempfile.mkdtemp())
-    copy = folder / Path(source).name
-    shutil.copy(source, copy)
-    spec = importlib.util.spec_from_file_location(copy.stem + "_copy", copy)
-    module = importlib.util.module_from_spec(spec)
+@contextlib.contextmanager
+def _without_cnnkit() -> Iterator[None]:
+    """While active, `import cnnkit` fails: its modules leave sys.modules and are refused."""
+    saved = _cnnkit_modules()
+    for name in saved:
+        del sys.modules[name]
+    blocker = _NoCnnkit()
+    sys.meta_path.insert(0, blocker)
     try:
+        yield
+    finally:
+        sys.meta_path.remove(blocker)
+        sys.modules.update(saved)
+
+
+def _build_copy(filename: str, folder: Path, source_dir: Path = MODELS_DIR) -> dict:
+    """Copy the file alone into `folder`, execute it as a fresh module, call its builders.
+
+    Each builder gets a small input, (32, 32, 3) and 3 classes, or its own default
+    input_shape when it rejects the small one.
+    """
+    copy = folder / filename
+    shutil.copy(source_dir / filename, copy)
+    spec = importlib.util.spec_from_file_location(f"standalone_{copy.stem}", copy)
+    module = importlib.util.module_from_spec(spec)
+    models = {}
+    with _without_cnnkit():
         spec.loader.exec_module(module)
-    except Exception as error:
-        results[Path(source).name] = {"import": f"{type(error).__name__}: {error}"}
-        continue
-    built = {}
-    for name in builders:
-        builder = getattr(module, name)
-        default = inspect.signature(builder).parameters["input_shape"].default
-        try:
-            model = builder((32, 32, 3), 3)
-        except ValueError:
-            if default is inspect.Parameter.empty:
-                raise
-            model = builder(default, 3)
-        built[name] = [isinstance(model, keras.Model), model.output_shape[-1]]
-        keras.backend.clear_session()
-    results[Path(source).name] = built
-    shutil.rmtree(folder)
-print("RESULTS" + json.dumps(results))
-"""
-
-
-@pytest.fixture(scope="module")
-def standalone_results() -> dict:
-    sources = {str(MODELS_DIR / name): builders for name, builders in BUILDER_FILES.items()}
-    done = subprocess.run(
-        [sys.executable, "-I", "-c", _RUNNER, json.dumps(sources)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULTS"))
-    return json.loads(line.removeprefix("RESULTS"))
+        for name in _builders(ast.parse(copy.read_text(encoding="utf-8"))):
+            builder = getattr(module, name)
+            default = inspect.signature(builder).parameters["input_shape"].default
+            try:
+                models[name] = builder((32, 32, 3), 3)
+            except ValueError:
+                if default is inspect.Parameter.empty:
+                    raise
+                models[name] = builder(default, 3)
+    return models
 
 
 def test_builder_files_are_discovered():
@@ -127,9 +124,22 @@ def test_file_imports_only_keras_and_the_standard_library(filename):
 
 
 @pytest.mark.parametrize("filename", sorted(BUILDER_FILES))
-def test_file_copied_alone_builds_its_models(filename, standalone_results):
-    result = standalone_results[filename]
-    assert "import" not in result, result.get("import")
-    assert sorted(result) == sorted(BUILDER_FILES[filename])
-    for builder, (is_model, classes) in result.items():
-        assert is_model and classes == 3, builder
+def test_file_copied_alone_builds_its_models(filename, tmp_path):
+    before = _cnnkit_modules()
+    models = _build_copy(filename, tmp_path)
+    assert sorted(models) == sorted(BUILDER_FILES[filename])
+    for name, model in models.items():
+        assert isinstance(model, keras.Model) and model.output_shape[-1] == 3, name
+    assert _cnnkit_modules() == before  # restored for the other tests
+
+
+def test_a_file_that_imports_cnnkit_fails_when_copied_alone(tmp_path):
+    before = _cnnkit_modules()
+    source_dir = tmp_path / "models"
+    source_dir.mkdir()
+    (source_dir / "leaky.py").write_text(
+        "import cnnkit\n\n\ndef leaky(input_shape, num_classes):\n    return cnnkit\n"
+    )
+    with pytest.raises(ModuleNotFoundError, match="standalone copy"):
+        _build_copy("leaky.py", tmp_path, source_dir)
+    assert _cnnkit_modules() == before

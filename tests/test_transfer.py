@@ -488,19 +488,6 @@ def test_training_script_source_never_contains_target_classes():
         script.parse_args(["--epochs", "0"])
 
 
-def test_doctests():
-    import doctest
-
-    from cnnkit.transfer import backbones, catalogue, freezing, head, preprocessing, weights
-
-    attempted = 0
-    for module in (transfer, backbones, catalogue, freezing, head, preprocessing, weights):
-        result = doctest.testmod(module)
-        assert result.failed == 0, module.__name__
-        attempted += result.attempted
-    assert attempted > 10
-
-
 @pytest.mark.parametrize("name", list(transfer.APPLICATIONS))
 def test_preprocessing_layers_match_keras_preprocess_input(name):
     from cnnkit.transfer.preprocessing import application_preprocessing
