@@ -11,6 +11,7 @@ from cnnkit.models.densenet import dense_block, densenet, transition
 from cnnkit.models.efficientnet_lite import efficientnet_lite0
 from cnnkit.models.googlenet import googlenet, inception_block
 from cnnkit.models.lenet import lenet5
+from cnnkit.models.resnet import residual_block, resnet
 from cnnkit.models.small_backbone import small_backbone
 from cnnkit.models.vgg import vgg
 
@@ -24,6 +25,8 @@ __all__ = [
     "googlenet",
     "inception_block",
     "lenet5",
+    "residual_block",
+    "resnet",
     "small_backbone",
     "transition",
     "vgg",
