@@ -198,6 +198,17 @@ def test_feature_maps_of_an_unbuilt_sequential_by_name_and_index():
     assert all(len(fig.axes) == 3 for fig in figures)
 
 
+def test_feature_maps_size_sets_the_inches_per_map():
+    small, = show_feature_maps(functional_model(), IMAGE, layers="c1", max_maps=4, ncols=4)
+    large, = show_feature_maps(functional_model(), IMAGE, layers="c1", max_maps=4, ncols=4,
+                               size=2.2)
+    assert large.get_size_inches()[0] == pytest.approx(2 * small.get_size_inches()[0])
+    with pytest.raises(ValueError, match="`size`"):
+        show_feature_maps(functional_model(), IMAGE, size=0)
+    with pytest.raises(TypeError, match="`size`"):
+        show_feature_maps(functional_model(), IMAGE, size="big")
+
+
 def test_feature_maps_reject_a_dense_layer_and_a_batch():
     model = functional_model()
     with pytest.raises(ValueError, match="not a layer with feature maps"):

@@ -266,6 +266,7 @@ def show_feature_maps(
     max_maps: int = 16,
     ncols: int = 8,
     cmap: str = "viridis",
+    size: float = 1.1,
 ) -> list[Figure]:
     """Draws the feature maps that each layer produces for one image.
 
@@ -283,15 +284,16 @@ def show_feature_maps(
         max_maps: at most this many maps (channels) per layer, the first ones.
         ncols: maps per row.
         cmap: colour map.
+        size: inches per map (width and height); larger maps show more detail.
 
     Returns:
         A list with one matplotlib `Figure` per layer.
 
     Raises:
         TypeError: if `model` is not a keras Model or a layer / `max_maps` has the wrong
-            type.
+            type, or `size` is not a number.
         ValueError: if a layer is not one with feature maps (the message lists the valid
-            names) or the image does not fit the model's input.
+            names), the image does not fit the model's input or `size` is not positive.
 
     Example:
         >>> import keras
@@ -307,6 +309,7 @@ def show_feature_maps(
     if batch.shape[0] != 1:
         raise ValueError(f"`image` must be one image, not a batch of {batch.shape[0]}.")
     max_maps = check_int(max_maps, "max_maps", minimum=1)
+    size = check_number(size, "size", minimum=0.1, hint="Inches per map, e.g. 1.1 or 2.")
     spatial = _spatial_layers(model)
     if layers is None:
         chosen = _default_feature_layers(model) or spatial
@@ -324,7 +327,7 @@ def show_feature_maps(
         title = f"{layer.name}: {' x '.join(str(d) for d in maps.shape)}"
         if shown.shape[-1] < maps.shape[-1]:
             title += text("first_maps", count=shown.shape[-1])
-        figures.append(show_maps(shown, ncols=ncols, cmap=cmap, suptitle=title, size=1.1))
+        figures.append(show_maps(shown, ncols=ncols, cmap=cmap, suptitle=title, size=size))
     return figures
 
 
