@@ -140,6 +140,11 @@ def student_notebook(
         # TU CÓDIGO AQUÍ
         raise NotImplementedError()
     """
+    if not isinstance(notebook, dict):
+        raise TypeError(
+            "`notebook` must be a notebook read with nbformat.read(path, as_version=4), got "
+            f"{type(notebook).__name__}: {notebook!r}."
+        )
     result = nbformat.from_dict(notebook)
     cells = []
     for index, cell in enumerate(result.cells):
@@ -165,9 +170,9 @@ def student_notebook(
 def _read(source: PathLike) -> nbformat.NotebookNode:
     path = Path(source)
     if path.suffix != ".ipynb":
-        raise ValueError(f"source must be a Jupyter notebook (.ipynb), got {str(path)!r}.")
+        raise ValueError(f"`source` must be a Jupyter notebook (.ipynb), got {str(path)!r}.")
     if not path.is_file():
-        raise FileNotFoundError(f"source notebook {str(path)!r} does not exist.")
+        raise FileNotFoundError(f"`source` notebook {str(path)!r} does not exist.")
     return nbformat.read(path, as_version=4)
 
 
@@ -237,7 +242,7 @@ def make_student_copies(sources: Iterable[PathLike], out_dir: PathLike) -> list[
     """
     paths = [Path(s) for s in ([sources] if isinstance(sources, str | os.PathLike) else sources)]
     if not paths:
-        raise ValueError("sources is empty: pass at least one notebook.")
+        raise ValueError("`sources` is empty: pass at least one notebook.")
     names = [p.name for p in paths]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

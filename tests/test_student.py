@@ -151,7 +151,7 @@ def test_make_student_copies_writes_nothing_when_one_notebook_is_wrong(tmp_path)
         make_student_copies([good, bad], out)
     assert not out.exists()
     assert make_student_copies([good], out) == [out / "good.ipynb"]
-    with pytest.raises(ValueError, match="sources is empty"):
+    with pytest.raises(ValueError, match="`sources` is empty"):
         make_student_copies([], out)
     (tmp_path / "other").mkdir()
     twin = _write(tmp_path / "other", _nb(new_code_cell("b = 2")), "good.ipynb")

@@ -54,7 +54,7 @@ def test_plot_stages_accepts_keras_history_objects():
 @pytest.mark.parametrize(
     ("stages", "kwargs", "error", "match"),
     [
-        ({}, {}, TypeError, "non-empty mapping"),
+        ({}, {}, ValueError, "non-empty mapping"),
         ([HEAD], {}, TypeError, "non-empty mapping"),
         ({"a": [1, 2]}, {}, TypeError, "stage 'a' must be a keras.callbacks.History"),
         ({"a": HEAD, "b": {"loss": [0.5]}}, {}, ValueError, r"'accuracy' was not.*\['b'\]"),

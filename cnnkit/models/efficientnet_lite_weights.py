@@ -109,6 +109,11 @@ def load_efficientnet_lite0_weights(
         >>> load_efficientnet_lite0_weights(model).name
         'efficientnet-lite0-57934424.pth'
     """
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"`model` must be the keras.Model built by cnnkit.models.efficientnet_lite0(), "
+            f"got {type(model).__name__}: {model!r}."
+        )
     path, state = _read_checkpoint(path)
     names = {layer.name for layer in model.layers}
     pairs = _lite0_layer_pairs()

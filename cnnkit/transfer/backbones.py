@@ -121,7 +121,9 @@ def backbone(
         return _application_backbone(key, input_shape, weights)
     if key in PACKAGED_BACKBONES:
         return _packaged_backbone(key, input_shape, weights)
-    raise ValueError(f"Unknown backbone name {name!r}. Valid names: {valid_names()}.")
+    raise ValueError(
+        f"`name` {name!r} is not a backbone cnnkit knows. Valid names: {valid_names()}."
+    )
 
 
 def _weights_choice(weights: Any, key: str, *, imagenet: bool) -> str | None:

@@ -71,7 +71,8 @@ def plot_stages(
         ['extracción train', 'extracción val', 'ajuste fino train', 'ajuste fino val']
     """
     if not isinstance(stages, Mapping) or not stages:
-        raise TypeError(
+        error = TypeError if not isinstance(stages, Mapping) else ValueError
+        raise error(
             "`stages` must be a non-empty mapping such as {'extracción': h1, 'ajuste fino': h2}"
         )
     if isinstance(metrics, str):
@@ -146,6 +147,11 @@ def plot_accuracy_vs_examples(
     import pandas as pd
 
     check_bool(logx, "logx")
+    if not isinstance(results, pd.DataFrame | Mapping | list):
+        raise TypeError(
+            "`results` must be a pandas DataFrame, a mapping of columns or a list of rows, "
+            f"got {type(results).__name__}: {results!r}."
+        )
     frame = results if isinstance(results, pd.DataFrame) else pd.DataFrame(results)
     missing = [c for c in (x, y, hue) if c not in frame.columns]
     if missing:

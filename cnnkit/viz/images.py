@@ -70,6 +70,11 @@ def show_images(
         "titles": titles,
     }
     for arg, values in names.items():
+        if values is not None and (isinstance(values, str) or not hasattr(values, "__len__")):
+            raise TypeError(
+                f"`{arg}` must be a sequence with one entry per image, got "
+                f"{type(values).__name__}: {values!r}."
+            )
         if values is not None and len(values) != n:
             raise ValueError(
                 f"`{arg}` has {len(values)} entries but there are {n} images; "

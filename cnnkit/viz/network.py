@@ -108,30 +108,36 @@ def _layer_names(layers: Sequence[keras.layers.Layer]) -> list[str]:
 
 
 def _resolve(
-    model: keras.Model, layer: str | int, candidates: list[keras.layers.Layer], kind: str
+    model: keras.Model,
+    layer: str | int,
+    candidates: list[keras.layers.Layer],
+    kind: str,
+    argument: str = "layer",
 ) -> keras.layers.Layer:
     """The layer `layer` (name or index in model.layers), which must be one of `candidates`."""
     valid = _layer_names(candidates)
     if isinstance(layer, str):
         found = [lay for lay in model.layers if lay.name == layer]
         if not found or found[0] not in candidates:
-            raise ValueError(f"`layer` {layer!r} is not a {kind} of the model; valid: {valid}.")
+            raise ValueError(
+                f"`{argument}` {layer!r} is not a {kind} of the model; valid: {valid}."
+            )
         return found[0]
     if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
         if not -len(model.layers) <= layer < len(model.layers):
             raise ValueError(
-                f"`layer` index {layer} is out of range for a model with {len(model.layers)} "
+                f"`{argument}` index {layer} is out of range for a model with {len(model.layers)} "
                 f"layers; use an index into model.layers or a name from {valid}."
             )
         chosen = model.layers[layer]
         if chosen not in candidates:
             raise ValueError(
-                f"`layer` {layer} is {chosen.name!r} ({type(chosen).__name__}), not a {kind}; "
+                f"`{argument}` {layer} is {chosen.name!r} ({type(chosen).__name__}), not a {kind}; "
                 f"valid: {valid}."
             )
         return chosen
     raise TypeError(
-        f"`layer` must be a layer name (str) or an index into model.layers (int); got "
+        f"`{argument}` must be a layer name (str) or an index into model.layers (int); got "
         f"{type_name(layer)}: {layer!r}. Valid names: {valid}."
     )
 
@@ -315,7 +321,9 @@ def show_feature_maps(
         chosen = _default_feature_layers(model) or spatial
     else:
         items = [layers] if isinstance(layers, (str, int, np.integer)) else list(layers)
-        chosen = [_resolve(model, item, spatial, "layer with feature maps") for item in items]
+        chosen = [
+            _resolve(model, item, spatial, "layer with feature maps", "layers") for item in items
+        ]
     if not chosen:
         raise ValueError("`model` has no layer with a 4-D output (feature maps) to show.")
     outputs = _feature_model(model, chosen)(batch, training=False)
