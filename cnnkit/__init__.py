@@ -17,7 +17,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cnnkit._language import format_number, format_percent, language, set_language
+from cnnkit._language import (
+    format_number,
+    format_percent,
+    format_table,
+    language,
+    set_language,
+)
 from cnnkit._mode import QUICK_ENV, is_quick, quick
 from cnnkit._setup import setup
 
@@ -28,6 +34,7 @@ __all__ = [
     "__version__",
     "format_number",
     "format_percent",
+    "format_table",
     "is_quick",
     "language",
     "quick",

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from typing import Any
 
 from cnnkit._validate import check_int, type_name
@@ -103,3 +104,46 @@ def _check_real(value: Any, name: str) -> None:
             f"`{name}` must be a real number (int, float or NumPy scalar), got "
             f"{type_name(value)}: {value!r}."
         )
+
+
+def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
+    """A copy of a pandas table whose numbers are written for the reader (:func:`format_number`).
+
+    Numeric columns become strings in the current language (``0,576`` in Spanish); other
+    columns and the index are kept. Missing values are shown as an empty string.
+
+    Args:
+        table: a ``pandas.DataFrame``.
+        decimals: digits after the decimal separator, for every numeric column (an int) or
+            per column (a mapping; columns it does not name get 0).
+
+    Returns:
+        A new ``DataFrame`` of strings for display.
+
+    Raises:
+        TypeError: ``table`` is not a DataFrame or ``decimals`` not an int or a mapping.
+
+    Example:
+        >>> import pandas as pd
+        >>> set_language("es")
+        >>> format_table(pd.DataFrame({"n": [50, 20000], "acierto": [0.5762, 0.9]}),
+        ...              {"acierto": 3})
+                n acierto
+        0      50   0,576
+        1  20.000   0,900
+        >>> set_language("en")
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"`table` must be a pandas DataFrame, got {type(table).__name__}.")
+    if isinstance(decimals, bool) or not isinstance(decimals, int | Mapping):
+        raise TypeError(f"`decimals` must be an int or a mapping column -> int, got {decimals!r}.")
+    result = table.copy()
+    for column in result.columns:
+        if pd.api.types.is_numeric_dtype(result[column]):
+            digits = decimals if isinstance(decimals, int) else decimals.get(column, 0)
+            result[column] = result[column].map(
+                lambda v, d=digits: "" if pd.isna(v) else format_number(v, d)
+            )
+    return result

@@ -17,6 +17,7 @@ from typing import Any
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 
 import cnnkit
@@ -98,6 +99,9 @@ ROWS: list[Row | Any] = [
     ("format_number/decimals", lambda e: cnnkit.format_number(3.0, -1), ValueError, "decimals"),
     ("format_percent/fraction", lambda e: cnnkit.format_percent("0.5"), TypeError, "fraction"),
     ("format_percent/decimals", lambda e: cnnkit.format_percent(0.5, 1.5), TypeError, "decimals"),
+    ("format_table/table", lambda e: cnnkit.format_table([[0.5]]), TypeError, "table"),
+    ("format_table/decimals", lambda e: cnnkit.format_table(pd.DataFrame({"a": [1.0]}), 1.5),
+     TypeError, "decimals"),
     # data
     ("load_fashion_mnist/data_dir", lambda e: data.load_fashion_mnist(3), TypeError, "data_dir"),
     ("load_fashion_mnist/sample", lambda e: data.load_fashion_mnist(sample="yes"), TypeError,
