@@ -10,7 +10,7 @@ import pytest
 
 from cnnkit.models import lenet, lenet5
 
-PAPER_NAMES = ["C1", "S2", "C3", "S4", "flatten", "C5", "F6", "output"]
+PAPER_NAMES = ["C1", "S2", "C3", "S4", "flatten", "C5", "F6", "predictions"]
 
 
 def _body(model: keras.Model) -> list[keras.layers.Layer]:
@@ -131,7 +131,7 @@ def test_wrong_types_are_type_errors(kwargs, message):
 def test_positional_input_shape_num_classes_and_logits():
     model = lenet5((32, 32, 3), 5, classifier_activation=None, name="mine")
     assert model.output_shape == (None, 5) and model.name == "mine"
-    assert model.get_layer("output").activation is keras.activations.linear
+    assert model.get_layer("predictions").activation is keras.activations.linear
 
 
 def test_docstring_has_examples_for_doctest_modules():

@@ -119,7 +119,7 @@ def lenet5(
 
     The layers carry the paper's names: ``C1`` (Conv2D, 6 filters 5x5), ``S2``
     (2x2 pooling), ``C3`` (Conv2D, 16 filters 5x5), ``S4`` (2x2 pooling),
-    ``flatten``, ``C5`` (Dense 120), ``F6`` (Dense 84) and ``output`` (Dense
+    ``flatten``, ``C5`` (Dense 120), ``F6`` (Dense 84) and ``predictions`` (Dense
     ``num_classes``, softmax by default; the paper's OUTPUT layer). As in the slides
     ("two convolutional layers, two pooling layers and three dense layers"), C5 is a
     Dense layer on the flattened 5x5x16 maps; a Conv2D of 120 filters 5x5 on those
@@ -143,7 +143,7 @@ def lenet5(
             named ``padding`` that turns 28x28 inputs into 32x32, the way the
             paper placed MNIST's 28x28 digits in a 32x32 field. Only valid with
             28x28 inputs. Default False.
-        classifier_activation: activation of the ``output`` layer, ``"softmax"``
+        classifier_activation: activation of the ``predictions`` layer, ``"softmax"``
             (default) or None for logits.
         name: model name; default ``"lenet5_classic"`` or ``"lenet5_modern"``.
 
@@ -162,7 +162,7 @@ def lenet5(
         >>> model.count_params()
         61706
         >>> [layer.name for layer in model.layers]
-        ['image', 'C1', 'S2', 'C3', 'S4', 'flatten', 'C5', 'F6', 'output']
+        ['image', 'C1', 'S2', 'C3', 'S4', 'flatten', 'C5', 'F6', 'predictions']
         >>> lenet5((28, 28, 1), variant="modern", pad_to_32=True).output_shape
         (None, 10)
     """
@@ -180,5 +180,5 @@ def lenet5(
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(120, activation=activation, name="C5")(x)
     x = layers.Dense(84, activation=activation, name="F6")(x)
-    outputs = layers.Dense(num_classes, activation=classifier_activation, name="output")(x)
+    outputs = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
     return keras.Model(inputs, outputs, name=name or f"lenet5_{variant}")
