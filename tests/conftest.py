@@ -35,6 +35,17 @@ def _rank(item: pytest.Item) -> int:
     return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep our order under xdist: its loadfile scheduler re-sorts files by test count.
+
+    pytest-xdist >= 3.6 sorts the work units by number of tests unless told not to
+    (``--no-loadscope-reorder``); then the 13 tests of test_nbgrader.py, the longest file,
+    start last and stretch the run by the length of that file.
+    """
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Longest files first (a stable sort keeps the order of items within a file)."""
     items.sort(key=_rank)
