@@ -10,19 +10,22 @@ import pytest
 # Engineer "conventions": scheduling of the suite (scripts/test.sh runs 2 xdist workers,
 # --dist loadfile). A file is the unit of work, so the wall time is bounded below by the
 # longest file, and a long file that starts last stretches it. The files below, the longest
-# of a `--durations` profile (seconds measured in short mode on an idle 2-core machine), go
-# first, longest first; every other item keeps pytest's order after them.
+# of a per-file CPU profile of the whole run (CPU seconds of the file's tests and of the
+# kernels and programs they start, short mode, 2026-11-30), go first, longest first; every
+# other item keeps pytest's order after them.
 # ---------------------------------------------------------------------------------------
 
 LONGEST_FIRST = (
-    "tests/test_nbgrader.py",  # one fixture builds an nbgrader course: 106 s under load
-    "notebooks/03_cnn_fashion_mnist.ipynb",
-    "notebooks/05_transfer_learning.ipynb",
-    "tests/test_student.py",
-    "notebooks/04_ejercicio_lenet5.ipynb",
-    "tests/test_transfer.py",
-    "notebooks/01_convolucion_y_filtros.ipynb",
-    "notebooks/02_pooling_y_dimensionalidad.ipynb",
+    "tests/test_nbgrader.py",  # 35 s: nbgrader generate_assignment, autograde (3 kernels)
+    "notebooks/06_arquitecturas_profundas.ipynb",  # 20 s
+    "notebooks/03_cnn_fashion_mnist.ipynb",  # 18 s
+    "notebooks/05_transfer_learning.ipynb",  # 15 s
+    "tests/test_architectures.py",  # 14 s
+    "tests/test_student.py",  # 12 s: notebook 04's student copy in a kernel
+    "notebooks/04_ejercicio_lenet5.ipynb",  # 12 s
+    "tests/test_transfer.py",  # 9 s
+    "notebooks/01_convolucion_y_filtros.ipynb",  # 9 s
+    "notebooks/02_pooling_y_dimensionalidad.ipynb",  # 5 s
 )
 ROOT = Path(__file__).resolve().parents[1]
 
