@@ -1,21 +1,39 @@
-"""Tests for the bookkeeping of benchmarks/bench_fashion_mnist.py (no training here)."""
+"""Tests for the bookkeeping of the benchmarks (no training here) and the runs they stored."""
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_fashion_mnist.py"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+SCRIPT = BENCHMARKS / "bench_fashion_mnist.py"
+STORED = BENCHMARKS / "results" / "transfer_labels.jsonl"
+SIZES = (50, 100, 500, 1000)
 
 
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_fashion_mnist", SCRIPT)
+def _load(script: Path):
+    spec = importlib.util.spec_from_file_location(script.stem, script)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return _load(SCRIPT)
+
+
+@pytest.fixture(scope="module")
+def labels():
+    return _load(BENCHMARKS / "bench_transfer_labels.py")
+
+
+@pytest.fixture(scope="module")
+def stored() -> list[dict]:
+    return [json.loads(line) for line in STORED.read_text().splitlines() if line.strip()]
 
 
 def test_time_to_a_threshold_is_the_first_epoch_that_reaches_it(bench):
@@ -42,3 +60,73 @@ def test_budgets_must_be_positive(bench, flag, capsys):
     with pytest.raises(SystemExit):
         bench.main([flag, "0"])
     assert f"{flag} must be positive" in capsys.readouterr().err
+
+
+# -- bench_transfer_labels.py ---------------------------------------------------------
+def test_every_option_gets_the_same_tuning_budget(labels):
+    assert {len(rates) for rates in labels.GRIDS.values()} == {3}
+    assert set(labels.GRIDS) == {"scratch", "extractor", "finetune"}
+
+
+def test_steps_are_three_epochs_and_at_least_300(labels):
+    assert labels.steps_for(50, quick=False) == 300
+    assert labels.steps_for(1000, quick=False) == 300
+    assert labels.steps_for(5000, quick=False) == 3 * 157
+    assert labels.steps_for(5000, quick=True) == 4
+
+
+def test_warmup_ramps_up_then_decays(labels):
+    plain = labels.schedule(1e-3, 100, warmup=False)
+    warm = labels.schedule(1e-3, 100, warmup=True)
+    assert float(plain(0)) == pytest.approx(1e-3)
+    assert float(warm(0)) == pytest.approx(0.0)
+    assert float(warm(10)) == pytest.approx(1e-3)
+    assert float(warm(100)) < 1e-5 and float(plain(100)) < 1e-5
+
+
+def test_each_variant_changes_one_thing_and_is_measured_where_it_acts(labels):
+    base = labels.Recipe()
+    for variant in labels.VARIANTS:
+        changed = [f for f in ("resolution", "bn_reestimate", "augment", "warmup", "features")
+                   if getattr(variant, f) != getattr(base, f)]
+        assert len(changed) == 1, (variant.name, changed)
+    options = {v.name: labels.options_for(v) for v in (base, *labels.VARIANTS)}
+    assert options["base"] == ("scratch", "extractor", "finetune")
+    assert options["res160"] == ("extractor", "finetune")  # scratch does not see 160 px
+    assert options["augment_long"] == ("scratch", "extractor", "finetune")
+    assert options["intermediate"] == ("extractor",)
+
+
+def _finetune_rows(recipe: str, accuracies: list[float]) -> list[dict]:
+    return [{"kind": "test", "recipe": recipe, "n": 100, "seed": seed, "option": "finetune",
+             "accuracy": a} for seed, a in enumerate(accuracies)]
+
+
+def test_combined_keeps_the_changes_that_helped_one_at_a_time(labels):
+    base = [0.70, 0.72, 0.71, 0.73, 0.70]
+    rows = (_finetune_rows("base", base)
+            + _finetune_rows("res160", [0.74, 0.77, 0.74, 0.775, 0.745])  # helps on every seed
+            + _finetune_rows("augment_long", [0.71, 0.73, 0.72, 0.735, 0.705])  # helps
+            + _finetune_rows("warmup", [0.72, 0.70, 0.72, 0.72, 0.71])  # interval spans 0
+            + _finetune_rows("bn_reestimate", [0.68, 0.69, 0.70, 0.70, 0.69]))  # hurts
+    assert labels.helped(rows, "res160") and labels.helped(rows, "augment_long")
+    assert not labels.helped(rows, "warmup") and not labels.helped(rows, "bn_reestimate")
+    best = labels.combined(rows)
+    assert best == labels.Recipe("combined", resolution=160, augment=True, finetune_factor=2)
+    assert labels.combined(rows[:5] + rows[15:]) is None  # base, warm-up and BN only
+
+
+def test_the_stored_run_is_complete_and_consistent(labels, stored):
+    assert stored[0]["kind"] == "machine" and stored[-1]["kind"] == "end"
+    tune = {(r["recipe"], r["n"]): r for r in stored if r["kind"] == "tune"}
+    tests = [r for r in stored if r["kind"] == "test"]
+    for n in SIZES:
+        chosen = tune[("base", n)]["chosen"]
+        for option, rate in chosen.items():
+            assert rate in labels.GRIDS[option]
+            runs = [r for r in tests if (r["recipe"], r["n"], r["option"]) == ("base", n, option)]
+            assert sorted(r["seed"] for r in runs) == [0, 1, 2, 3, 4], (n, option)
+            assert {r["rate"] for r in runs} == {rate}
+    assert all(0 <= r["accuracy"] <= 1 for r in tests)
+    for r in tests:  # every test run used the rate its tuning chose
+        assert r["rate"] == tune[(r["recipe"], r["n"])]["chosen"][r["option"]]
