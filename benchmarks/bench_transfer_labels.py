@@ -59,7 +59,8 @@ GRIDS = {  # learning-rate candidates, three per option
     "extractor": (1e-3, 3e-3, 1e-2),
     "finetune": (1e-4, 3e-4, 1e-3),
 }
-QUIET = False
+QUIET = False  # --quiet: no row printed
+QUICK = False  # --quick: the smoke run
 INTERMEDIATE = ("block4_add", "block7_add", "block10_add", "block14_add", "top_relu")
 
 
@@ -100,7 +101,8 @@ def schedule(rate: float, steps: int, warmup: bool) -> keras.optimizers.schedule
 
 def compile_model(model: keras.Model, rate: float, steps: int, warmup: bool = False) -> None:
     model.compile(optimizer=keras.optimizers.Adam(schedule(rate, steps, warmup)),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  run_eagerly=QUICK)  # a smoke run's few steps do not repay tracing a graph
 
 
 def augmentation() -> keras.Sequential:
@@ -406,8 +408,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.summary:
         print(summary(args.summary))
         return
-    global QUIET
-    QUIET = args.quiet
+    global QUIET, QUICK
+    QUIET, QUICK = args.quiet, args.quick
     if args.quick:
         args.seeds, args.sizes = 1, [50]
         for option, rates in GRIDS.items():
