@@ -19,15 +19,16 @@ Variants at 100 labels, each one change from the base recipe (resolution 96, cos
 decay): input resolution 160, batch-normalisation statistics re-estimated on the labelled
 images then frozen, augmentation with twice the fine-tuning steps (and the same for
 scratch), a linear warm-up before the cosine decay, and intermediate-layer features for
-the extractor. A last variant combines the changes that beat the base fine-tuning on test
-(paired 95 % interval above 0): validation folds of 100 images cannot resolve them.
+the extractor. When more than one change beats the base fine-tuning on test (paired 95 %
+interval above 0), a last variant combines them: validation folds of 100 images cannot
+resolve changes of a few points, so this one choice looks at test.
 
 Raw rows go to a JSON-lines file (one per tuning and per test run; a re-run skips what
 the file already holds); at the end the script prints the mean accuracies and the paired
 differences with their 95 % intervals (``--summary FILE`` prints them for a stored run).
 
-    .venv/bin/python benchmarks/bench_transfer_labels.py            # about 75 min on 2 cores
-    .venv/bin/python benchmarks/bench_transfer_labels.py --quick    # smoke run, about 2 min
+    .venv/bin/python benchmarks/bench_transfer_labels.py            # about 70 min on 2 cores
+    .venv/bin/python benchmarks/bench_transfer_labels.py --quick    # smoke run, seconds
 """
 
 from __future__ import annotations
