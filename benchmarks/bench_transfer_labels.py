@@ -302,16 +302,13 @@ def helped(rows: list[dict], variant: str, n: int = 100) -> bool:
     return bool(stats.ttest_1samp(d, 0).confidence_interval(0.95).low > 0)
 
 
-def combined(rows: list[dict]) -> Recipe | None:
-    """The changes that helped one at a time (``helped``), together.
+def combined(kept: list[Recipe]) -> Recipe:
+    """One recipe with the changes of every recipe in ``kept`` (those that ``helped``).
 
-    Chosen on the test results of the single changes: cross-validation on 100 labelled
-    images (100 validation predictions) cannot tell changes of a few points apart, so the
-    combination's own test score is a slightly optimistic estimate.
+    They are chosen on the test results of the single changes: cross-validation on 100
+    labelled images (100 validation predictions) cannot tell changes of a few points apart,
+    so the combination's own test score is a slightly optimistic estimate.
     """
-    kept = [v for v in VARIANTS if v.features == "top" and helped(rows, v.name)]
-    if not kept:
-        return None
     fields = {}
     for v in kept:
         fields.update({f.name: getattr(v, f.name) for f in dataclasses.fields(Recipe)
@@ -430,11 +427,12 @@ def main(argv: list[str] | None = None) -> None:
         at = [args.sizes[0]] if args.quick else [100]
         for recipe in VARIANTS:
             run_recipe(recipe, at, args.seeds, args, (x, y), test, cache, args.out)
-        rows = [{**r, "n": 100} if args.quick else r for r in load(args.out)]
-        kept = [v.name for v in VARIANTS if v.features == "top" and helped(rows, v.name)]
-        append(args.out, {"kind": "combined", "kept": kept, "run": len(kept) > 1})
+        rows = load(args.out)
+        kept = [v for v in VARIANTS if v.features == "top" and helped(rows, v.name, at[0])]
+        append(args.out, {"kind": "combined", "kept": [v.name for v in kept],
+                          "run": len(kept) > 1})
         if len(kept) > 1:  # one change alone is already measured
-            run_recipe(combined(rows), at, args.seeds, args, (x, y), test, cache, args.out)
+            run_recipe(combined(kept), at, args.seeds, args, (x, y), test, cache, args.out)
     append(args.out, {**machine(), "kind": "end",
                       "seconds": round(time.perf_counter() - start, 1)})
     if not args.quiet:

@@ -111,9 +111,12 @@ def test_combined_keeps_the_changes_that_helped_one_at_a_time(labels):
             + _finetune_rows("bn_reestimate", [0.68, 0.69, 0.70, 0.70, 0.69]))  # hurts
     assert labels.helped(rows, "res160") and labels.helped(rows, "augment_long")
     assert not labels.helped(rows, "warmup") and not labels.helped(rows, "bn_reestimate")
-    best = labels.combined(rows)
+    kept = [v for v in labels.VARIANTS if labels.helped(rows, v.name)]
+    assert [v.name for v in kept] == ["res160", "augment_long"]
+    best = labels.combined(kept)
     assert best == labels.Recipe("combined", resolution=160, augment=True, finetune_factor=2)
-    assert labels.combined(rows[:5] + rows[15:]) is None  # base, warm-up and BN only
+    others = rows[:5] + rows[15:]  # base, warm-up and BN only: nothing helped
+    assert not any(labels.helped(others, v.name) for v in labels.VARIANTS)
 
 
 def test_the_stored_run_is_complete_and_consistent(labels, stored):
