@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from cnnkit._arrays import as_float_array
 from cnnkit._validate import check_bool, check_int, check_shape
-from cnnkit.ops import _as_float_array
 
 __all__ = ["conv_matrix"]
 
@@ -79,7 +79,7 @@ def conv_matrix(
                [57., 67.]])
     """
     height, width = check_shape(image_shape, "image_shape", ndim=2, example="(5, 5)")
-    weights = _as_float_array(kernel, "kernel", (2,))
+    weights = as_float_array(kernel, "kernel", (2,))
     step = check_int(stride, "stride", minimum=1)
     pad = check_int(padding, "padding", minimum=0, hint="Use 0 for 'valid'.")
     if check_bool(flip, "flip"):
