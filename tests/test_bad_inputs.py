@@ -214,6 +214,8 @@ ROWS: list[Row | Any] = [
     # stats
     ("dense_share/model", lambda e: stats.dense_share("m"), TypeError, "model"),
     ("layer_kind/layer", lambda e: stats.layer_kind("conv"), TypeError, "layer"),
+    ("layer_kind/detailed", lambda e: stats.layer_kind(keras.layers.ReLU(), detailed=1),
+     TypeError, "detailed"),
     ("layer_table/model", lambda e: stats.layer_table(3), TypeError, "model"),
     ("layer_table/with_mult_adds", lambda e: stats.layer_table(e.model(), with_mult_adds="yes"),
      TypeError, "with_mult_adds"),

@@ -171,3 +171,55 @@ def test_errors():
     with pytest.raises(ValueError, match="fixed input_shape"):
         stats.mult_adds(model)
     assert stats.dense_share(keras.Sequential([keras.Input((3,)), keras.layers.ReLU()])) == 0.0
+
+
+# --------------------------------------------------------------------------- layer kinds
+
+L = keras.layers
+KIND_ROWS = [  # (layer, detailed kind, kind)
+    (L.Conv1D(2, 3), "conv", "conv"),
+    (L.Conv2D(2, 3, groups=1), "conv", "conv"),
+    (L.Conv3D(2, 3), "conv", "conv"),
+    (L.DepthwiseConv2D(3), "depthwise_conv", "conv"),
+    (L.SeparableConv2D(2, 3), "separable_conv", "conv"),
+    (L.Conv2DTranspose(2, 3), "transposed_conv", "conv"),
+    (L.Dense(3), "dense", "dense"),
+    (L.BatchNormalization(), "batch_norm", "batch_norm"),
+    (L.MaxPooling2D(), "pool", "other"),
+    (L.AveragePooling1D(2), "pool", "other"),
+    (L.GlobalAveragePooling2D(), "global_pool", "other"),
+    (L.ReLU(), "activation", "other"),
+    (L.PReLU(), "activation", "other"),
+    (L.Activation("tanh"), "activation", "other"),
+    (L.Softmax(), "activation", "other"),
+    (L.Flatten(), "flatten", "other"),
+    (L.ZeroPadding2D(2), "pad", "other"),
+    (L.Dropout(0.5), "other", "other"),
+    (L.Add(), "other", "other"),
+]
+
+
+@pytest.mark.parametrize(("layer", "detailed", "kind"), KIND_ROWS,
+                         ids=[type(row[0]).__name__ for row in KIND_ROWS])
+def test_layer_kind_detailed_and_grouped(layer, detailed, kind):
+    assert stats.layer_kind(layer, detailed=True) == detailed
+    assert stats.layer_kind(layer) == kind
+    assert detailed in stats.DETAILED_KINDS and kind in stats.KINDS
+
+
+def test_every_detailed_kind_is_in_the_rows_and_subclasses_inherit_their_kind():
+    assert {row[1] for row in KIND_ROWS} == set(stats.DETAILED_KINDS)
+
+    class MyConv(L.Conv2D):
+        pass
+
+    assert stats.layer_kind(MyConv(2, 3), detailed=True) == "conv"
+    with pytest.raises(TypeError, match="`detailed`"):
+        stats.layer_kind(L.ReLU(), detailed="yes")
+
+
+def test_prelu_weights_count_as_other_in_the_parameter_table():
+    model = keras.Sequential([keras.Input((4, 4, 1)), L.Conv2D(2, 3), L.PReLU()])
+    kinds = stats.parameters_by_kind(model)
+    assert kinds["other"] == {"layers": 1, "trainable": 8, "non_trainable": 0}
+    assert kinds["conv"]["trainable"] == 20

@@ -33,19 +33,6 @@ if TYPE_CHECKING:  # keras (and TensorFlow) load on first use, so `cnnkit.viz` s
 __all__ = ["show_filters", "show_feature_maps", "grad_cam", "grad_cam_heatmap"]
 
 
-def _kinds() -> dict[str, tuple[type, ...]]:
-    """Layer classes by role: convolutions, activation layers, pooling layers."""
-    import keras
-
-    layers = keras.layers
-    return {
-        "conv": (layers.Conv2D, layers.DepthwiseConv2D, layers.SeparableConv2D),
-        "activation": (layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU,
-                       layers.PReLU),
-        "pool": (layers.MaxPooling2D, layers.AveragePooling2D),
-    }
-
-
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -169,12 +156,13 @@ def _default_feature_layers(model: keras.Model) -> list[keras.layers.Layer]:
     """Convolutions with a non-linear activation, activation layers and pooling layers."""
     import keras
 
-    kinds = _kinds()
+    from cnnkit.stats import layer_kind
+
     chosen = []
     for layer in _spatial_layers(model):
-        is_conv = isinstance(layer, kinds["conv"])
+        is_conv = layer_kind(layer) == "conv"
         linear = is_conv and getattr(layer, "activation", None) is keras.activations.linear
-        if (is_conv and not linear) or isinstance(layer, kinds["activation"] + kinds["pool"]):
+        if (is_conv and not linear) or layer_kind(layer, detailed=True) in ("activation", "pool"):
             chosen.append(layer)
     return chosen
 
@@ -375,9 +363,11 @@ def _class_indices(class_index: Any, n: int, num_classes: int) -> np.ndarray | N
 
 
 def _default_cam_layer(model: keras.Model) -> keras.layers.Layer:
-    pools = _kinds()["pool"]
+    from cnnkit.stats import layer_kind
+
     candidates = [
-        layer for layer in _default_feature_layers(model) if not isinstance(layer, pools)
+        layer for layer in _default_feature_layers(model)
+        if layer_kind(layer, detailed=True) != "pool"
     ] or _spatial_layers(model)
     if not candidates:
         raise ValueError("`model` has no layer with a 4-D output, so Grad-CAM has no map to use.")

@@ -1,6 +1,7 @@
-"""Model statistics shared by the notebooks: parameters, depth and multiply-adds.
+"""Model statistics: parameters, depth and multiply-adds of a built Keras model.
 
 Notebooks 03, 05 and 06 compare models by the same numbers; they all come from here.
+Layers are sorted by role with :func:`~cnnkit.stats.layer_kind`, cnnkit's one table.
 Every function takes a built Keras model and returns plain Python values (ints, floats,
 dicts, lists of dicts); ``pandas.DataFrame(...)`` turns the lists into tables.
 
@@ -22,10 +23,10 @@ from typing import Any
 
 import keras
 
+from cnnkit.stats.kinds import KINDS, layer_kind
+
 __all__ = [
-    "KINDS",
     "dense_share",
-    "layer_kind",
     "layer_table",
     "model_depth",
     "mult_adds",
@@ -34,15 +35,6 @@ __all__ = [
     "trainable_counts",
     "weight_layers",
 ]
-
-KINDS = ("conv", "dense", "batch_norm", "other")
-"""The layer kinds of :func:`parameters_by_kind`, in table order."""
-
-_L = keras.layers
-_SEPARABLE = (_L.SeparableConv1D, _L.SeparableConv2D)
-_TRANSPOSED = (_L.Conv1DTranspose, _L.Conv2DTranspose, _L.Conv3DTranspose)
-_CONVS = (_L.Conv1D, _L.Conv2D, _L.Conv3D, _L.DepthwiseConv1D, _L.DepthwiseConv2D)
-_CONVS += _SEPARABLE + _TRANSPOSED
 
 
 def _check_model(model: Any) -> None:
@@ -110,37 +102,16 @@ def model_depth(model: keras.Model) -> int:
     return sum(1 for layer in _leaves(model) if layer.weights)
 
 
-def layer_kind(layer: keras.layers.Layer) -> str:
-    """Classifies a layer as ``"conv"``, ``"dense"``, ``"batch_norm"`` or ``"other"``.
-
-    Every convolution counts as ``"conv"`` (1-D, 2-D, 3-D, grouped, depthwise, separable,
-    transposed).
-
-    Example:
-        >>> layer_kind(keras.layers.DepthwiseConv2D(3)), layer_kind(keras.layers.ReLU())
-        ('conv', 'other')
-    """
-    if not isinstance(layer, keras.layers.Layer):
-        raise TypeError(f"`layer` must be a keras layer, got {type(layer).__name__}: {layer!r}")
-    if isinstance(layer, _CONVS):
-        return "conv"
-    if isinstance(layer, _L.Dense):
-        return "dense"
-    if isinstance(layer, _L.BatchNormalization):
-        return "batch_norm"
-    return "other"
-
-
 def parameters_by_kind(model: keras.Model) -> dict[str, dict[str, int]]:
-    """Counts layers and parameters by layer kind (:data:`KINDS`).
+    """Counts layers and parameters by layer kind (:data:`~cnnkit.stats.KINDS`).
 
     Args:
         model: a built Keras model (nested models are counted layer by layer).
 
     Returns:
         ``{kind: {"layers": n, "trainable": n, "non_trainable": n}}`` for every kind of
-        :data:`KINDS`, in that order; ``"layers"`` counts only layers with weights.
-        ``pandas.DataFrame(result).T`` is a table with one row per kind.
+        :data:`~cnnkit.stats.KINDS`, in that order; ``"layers"`` counts only layers with
+        weights. ``pandas.DataFrame(result).T`` is a table with one row per kind.
 
     Example:
         >>> model = keras.Sequential([
@@ -184,11 +155,11 @@ def dense_share(model: keras.Model) -> float:
 
 def _layer_mult_adds(layer: keras.layers.Layer) -> int:
     """Multiply-adds of one call of ``layer`` on one image (0 for layers without weights)."""
-    kind = layer_kind(layer)
-    if kind not in ("conv", "dense"):
+    kind = layer_kind(layer, detailed=True)
+    if layer_kind(layer) not in ("conv", "dense"):
         return 0
     shape = tuple(layer.output.shape[1:])
-    if isinstance(layer, _TRANSPOSED):
+    if kind == "transposed_conv":
         shape = tuple(layer.input.shape[1:])
     if any(d is None for d in shape):
         raise ValueError(
@@ -196,7 +167,7 @@ def _layer_mult_adds(layer: keras.layers.Layer) -> int:
             f"{(None, *shape)}); build it with a fixed input_shape to count multiply-adds."
         )
     positions = math.prod(shape[:-1])  # spatial positions (or leading axes of a Dense)
-    if isinstance(layer, _SEPARABLE):
+    if kind == "separable_conv":
         return positions * (_size([layer.depthwise_kernel]) + _size([layer.pointwise_kernel]))
     return positions * _size([layer.kernel])  # every kernel weight once per position
 
