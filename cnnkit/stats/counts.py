@@ -135,8 +135,20 @@ def parameters_by_kind(model: keras.Model) -> dict[str, dict[str, int]]:
 def weight_layers(model: keras.Model) -> int:
     """Counts convolution and dense layers: the "weight layers" of the VGG paper.
 
-    Batch normalisation is not counted (VGG16 has 16 weight layers with or without it);
-    see :func:`summary_row` for an example.
+    Batch normalisation is not counted (VGG16 has 16 weight layers with or without it).
+
+    Args:
+        model: a built Keras model (nested models are counted layer by layer).
+
+    Returns:
+        The number of convolution and dense layers.
+
+    Example:
+        >>> model = keras.Sequential([
+        ...     keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3),
+        ...     keras.layers.BatchNormalization(), keras.layers.Flatten(), keras.layers.Dense(2)])
+        >>> weight_layers(model), model_depth(model)
+        (2, 3)
     """
     counts = parameters_by_kind(model)
     return counts["conv"]["layers"] + counts["dense"]["layers"]
@@ -145,7 +157,20 @@ def weight_layers(model: keras.Model) -> int:
 def dense_share(model: keras.Model) -> float:
     """The fraction of the parameters that live in dense layers, 0 to 1 (0 if none).
 
-    In VGG16 it is 0.89 (123.6 of 138.4 million); see :func:`summary_row` for an example.
+    In VGG16 it is 0.89 (123.6 of 138.4 million).
+
+    Args:
+        model: a built Keras model (nested models are counted layer by layer).
+
+    Returns:
+        Parameters of the dense layers (trainable or not) over all the parameters.
+
+    Example:
+        >>> model = keras.Sequential([
+        ...     keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3),
+        ...     keras.layers.Flatten(), keras.layers.Dense(2)])
+        >>> dense_share(model) == 290 / (40 + 290)
+        True
     """
     counts = parameters_by_kind(model)
     total = sum(row["trainable"] + row["non_trainable"] for row in counts.values())
