@@ -19,7 +19,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["as_float_array", "int_pair"]
+__all__ = ["IntPair", "as_float_array", "int_pair"]
+
+IntPair = int | tuple[int, int]
+"""An int (both axes) or a ``(rows, cols)`` pair: what :func:`int_pair` accepts."""
 
 
 def as_float_array(value: object, name: str, ndims: Sequence[int]) -> np.ndarray:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit._arrays import as_float_array, int_pair
+from cnnkit._arrays import IntPair, as_float_array, int_pair
 from cnnkit._validate import check_bool
 from cnnkit.ops._windows import Padding, output_hw, padding_mode, pads, tap
 
 __all__ = ["conv2d"]
-
-IntPair = int | tuple[int, int]
 
 
 def conv2d(

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnkit._arrays import int_pair
+from cnnkit._arrays import IntPair, int_pair
 from cnnkit._validate import check_bool, check_int
 
 __all__ = ["conv_output_size", "conv_params", "same_padding"]
-
-IntPair = int | tuple[int, int]
 
 
 def same_padding(n: int, kernel_size: int, stride: int = 1) -> tuple[int, int]:

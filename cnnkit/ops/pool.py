@@ -12,14 +12,12 @@ from typing import Literal
 
 import numpy as np
 
-from cnnkit._arrays import as_float_array, int_pair
+from cnnkit._arrays import IntPair, as_float_array, int_pair
 from cnnkit._validate import check_choice
 from cnnkit.ops._windows import output_hw, padding_mode, pads, tap
 from cnnkit.ops.conv import conv2d
 
 __all__ = ["pool2d"]
-
-IntPair = int | tuple[int, int]
 
 
 def pool2d(

@@ -12,11 +12,9 @@ from typing import Literal
 
 import numpy as np
 
-from cnnkit._arrays import as_float_array, int_pair
+from cnnkit._arrays import IntPair, as_float_array, int_pair
 
 __all__ = ["upsample2d"]
-
-IntPair = int | tuple[int, int]
 
 
 def upsample2d(
