@@ -5,11 +5,12 @@ loaded on first use, so ``import cnnkit`` is cheap and does not import TensorFlo
 
     import cnnkit
     cnnkit.setup(seed=0)                      # versions, seed, quiet logs, PNG figures
+    cnnkit.summary(model)                     # model.summary() in the chosen language
     (x, y), (xt, yt) = cnnkit.data.load_fashion_mnist()
     epochs = cnnkit.quick(full=15, short=1)   # short mode for CI (CNNKIT_QUICK=1)
 
 Submodules: ``data``, ``training``, ``models``, ``augment``, ``ops``, ``convmatrix``, ``kernels``,
-``viz``, ``transfer``, ``stats``, ``exercises``, ``student``.
+``viz``, ``transfer``, ``stats``, ``exercises``, ``student``, ``model_summary``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import importlib
 from typing import Any
 
 from cnnkit._language import (
+    format_array,
+    format_bool,
     format_number,
     format_percent,
     format_table,
@@ -32,6 +35,8 @@ __version__ = "0.1.0"
 __all__ = [
     "QUICK_ENV",
     "__version__",
+    "format_array",
+    "format_bool",
     "format_number",
     "format_percent",
     "format_table",
@@ -40,6 +45,8 @@ __all__ = [
     "quick",
     "set_language",
     "setup",
+    "summary",
+    "summary_text",
 ]
 
 _SUBMODULES = frozenset(
@@ -49,6 +56,7 @@ _SUBMODULES = frozenset(
         "data",
         "exercises",
         "kernels",
+        "model_summary",
         "models",
         "ops",
         "stats",
@@ -60,10 +68,16 @@ _SUBMODULES = frozenset(
 )
 
 
+_LAZY_FUNCTIONS = {"summary": "cnnkit.model_summary", "summary_text": "cnnkit.model_summary"}
+"""Functions of modules that import Keras, loaded on first use like the submodules."""
+
+
 def __getattr__(name: str) -> Any:
     """Import a submodule on first attribute access (``cnnkit.data``...)."""
     if name in _SUBMODULES:
         return importlib.import_module(f"cnnkit.{name}")
+    if name in _LAZY_FUNCTIONS:
+        return getattr(importlib.import_module(_LAZY_FUNCTIONS[name]), name)
     raise AttributeError(f"module 'cnnkit' has no attribute {name!r}")
 
 
