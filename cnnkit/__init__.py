@@ -1,7 +1,10 @@
 """cnnkit: the helper package of a course on convolutional neural networks.
 
-The notebooks of the course import it instead of repeating code. Submodules are
-loaded on first use, so ``import cnnkit`` is cheap and does not import TensorFlow::
+The notebooks of the course import it instead of repeating code. Submodules are loaded on
+first use, so ``import cnnkit`` is cheap and does not import TensorFlow, except in a Jupyter
+kernel: there it imports Keras (and TensorFlow) at once, with the lines TensorFlow writes to
+stderr at start-up kept out of the notebook (``cnnkit._quiet_import``), so a notebook that
+imports cnnkit first shows no red start-up block under its first cell::
 
     import cnnkit
     cnnkit.setup(seed=0)                      # versions, seed, quiet logs, PNG figures
@@ -16,6 +19,7 @@ Submodules: ``data``, ``training``, ``models``, ``augment``, ``ops``, ``convmatr
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 from cnnkit._language import (
@@ -29,6 +33,11 @@ from cnnkit._language import (
 )
 from cnnkit._mode import QUICK_ENV, is_quick, quick
 from cnnkit._setup import setup
+
+if "ipykernel" in sys.modules:  # a notebook: load Keras now, without TensorFlow's stderr lines
+    from cnnkit._quiet_import import import_keras_quietly
+
+    import_keras_quietly()
 
 __version__ = "0.1.0"
 
