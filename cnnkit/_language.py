@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from cnnkit._validate import check_int, type_name
@@ -49,60 +50,99 @@ def set_language(language: str) -> None:
     _current = language
 
 
-def format_number(value: float, decimals: int = 0) -> str:
+def format_number(
+    value: float,
+    decimals: int = 0,
+    *,
+    significant: int | None = None,
+    language: str | None = None,
+) -> str:
     """Format a number for the reader: Spanish usage in ``"es"``, English in ``"en"``.
 
     Spanish writes a decimal comma and groups thousands with a point from five digits on
     (RAE: ``2000`` but ``61.706`` and ``1.413.834``); English uses ``1,413,834`` and ``0.93``.
+    This is the one number formatter of cnnkit: figures (``cnnkit.viz``), tables
+    (:func:`format_table`), arrays (:func:`format_array`), model summaries and checker
+    messages all write their numbers with it.
 
     Args:
         value: the number (int, float or a NumPy scalar).
         decimals: digits after the decimal separator (default 0).
+        significant: instead of ``decimals``, keep this many significant digits and drop
+            trailing zeros (a learning rate: ``0,001``, ``0,0005``).
+        language: ``"es"`` or ``"en"`` for this call only (for text that is always in one
+            language, such as the Spanish feedback of the exercise checkers); default: the
+            current language (:func:`language`).
 
     Returns:
         The formatted string.
 
     Raises:
-        TypeError: ``value`` is not a real number or ``decimals`` not an int.
-        ValueError: ``decimals`` is negative.
+        TypeError: ``value`` is not a real number, or ``decimals`` / ``significant`` not an
+            int, or ``language`` not a string.
+        ValueError: ``decimals`` is negative, ``significant`` is below 1 or ``language`` is
+            unknown.
 
     Example:
         >>> set_language("es")
         >>> format_number(1413834), format_number(2000), format_number(0.9315, 2)
         ('1.413.834', '2000', '0,93')
+        >>> format_number(0.0005, significant=6), format_number(0.0099999998, significant=6)
+        ('0,0005', '0,01')
         >>> set_language("en")
-        >>> format_number(1413834), format_number(0.9315, 2)
-        ('1,413,834', '0.93')
+        >>> format_number(1413834), format_number(0.9315, 2), format_number(61706, language="es")
+        ('1,413,834', '0.93', '61.706')
     """
     _check_real(value, "value")
-    decimals = check_int(decimals, "decimals", minimum=0)
-    text = f"{float(value):,.{decimals}f}"
-    if _current != "es":
+    spanish = _chosen(language) == "es"
+    if significant is None:
+        decimals = check_int(decimals, "decimals", minimum=0)
+        text = f"{float(value):,.{decimals}f}"
+    else:
+        significant = check_int(significant, "significant", minimum=1)
+        text = f"{Decimal(f'{float(value):.{significant}g}'):,f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    if not spanish:
         return text
-    if abs(round(float(value), decimals)) < 10_000:
+    if abs(float(text.replace(",", ""))) < 10_000:
         text = text.replace(",", "")
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def format_percent(fraction: float, decimals: int = 1) -> str:
+def format_percent(fraction: float, decimals: int = 1, *, language: str | None = None) -> str:
     """Format a fraction as a percentage: ``93,2 %`` in Spanish, ``93.2%`` in English.
+
+    ``language`` works as in :func:`format_number`.
 
     Example:
         >>> set_language("es"); format_percent(0.9315)
         '93,2 %'
-        >>> set_language("en"); format_percent(0.9315)
-        '93.2%'
+        >>> set_language("en"); format_percent(0.9315), format_percent(0.5, 0, language="es")
+        ('93.2%', '50 %')
     """
     _check_real(fraction, "fraction")
-    number = format_number(100 * float(fraction), decimals)
-    return f"{number} %" if _current == "es" else f"{number}%"
+    number = format_number(100 * float(fraction), decimals, language=language)
+    return f"{number} %" if _chosen(language) == "es" else f"{number}%"
 
 
-def format_bool(value: bool) -> str:
+def _chosen(language: str | None) -> str:
+    """``language`` checked, or the current language when it is None."""
+    if language is None:
+        return _current
+    if not isinstance(language, str):
+        raise TypeError(f"`language` must be a string, 'en' or 'es'; got {language!r}.")
+    if language not in LANGUAGES:
+        raise ValueError(f"`language` must be one of {LANGUAGES}; got {language!r}.")
+    return language
+
+
+def format_bool(value: bool, *, language: str | None = None) -> str:
     """Write a truth value for the reader: ``sí`` / ``no`` in Spanish, ``yes`` / ``no`` in English.
 
     Use it wherever a sentence or a table shows a boolean to the student, instead of
-    Python's ``True`` / ``False``. NumPy booleans (``np.bool_``) are accepted.
+    Python's ``True`` / ``False``. NumPy booleans (``np.bool_``) are accepted; ``language``
+    works as in :func:`format_number`.
 
     Raises:
         TypeError: ``value`` is not a bool.
@@ -118,7 +158,7 @@ def format_bool(value: bool) -> str:
             f"`value` must be a bool (or a NumPy bool), got {type_name(value)}: {value!r}."
         )
     if value:
-        return "sí" if _current == "es" else "yes"
+        return "sí" if _chosen(language) == "es" else "yes"
     return "no"
 
 

@@ -29,6 +29,7 @@ def test_booleans_are_si_and_no(spanish):
         "sí", "no", "sí", "no"]  # fmt: skip
     cnnkit.set_language("en")
     assert [cnnkit.format_bool(True), cnnkit.format_bool(False)] == ["yes", "no"]
+    assert cnnkit.format_bool(True, language="es") == "sí"
 
 
 def test_format_table_writes_boolean_cells_as_si_no_and_keeps_text(spanish):
@@ -136,3 +137,26 @@ def test_summary_stays_english_for_library_users(small_model):
         "  trainable:      9,240",
         "  non-trainable:     16",
     ]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0.001, "0,001"), (0.0005, "0,0005"), (np.float32(0.01), "0,01"), (3e-4, "0,0003"),
+    (1e-3 / 3, "0,000333333"), (12345.678, "12.345,7"), (250, "250"), (1.5e8, "150.000.000"),
+])  # fmt: skip
+def test_significant_digits_for_learning_rates(spanish, value, expected):
+    """What exercises/compile.py writes for a learning rate (6 significant digits)."""
+    assert cnnkit.format_number(value, significant=6) == expected
+
+
+def test_language_for_one_call_leaves_the_current_language_alone():
+    """The exercise checkers speak Spanish whatever language the figures use."""
+    assert cnnkit.language() == "en"
+    assert cnnkit.format_number(48_120, language="es") == "48.120"
+    assert cnnkit.format_number(2416, language="es") == "2416"
+    assert cnnkit.format_percent(0.9315, language="es") == "93,2 %"
+    assert cnnkit.format_number(48_120) == "48,120" and cnnkit.language() == "en"
+    cnnkit.set_language("es")
+    try:
+        assert cnnkit.format_number(0.5, 1, language="en") == "0.5"
+    finally:
+        cnnkit.set_language("en")
