@@ -36,7 +36,8 @@ figure's ``<Figure size ...>`` text is never shown and never checked). The rules
 - ``notebook-size``: a notebook file over :data:`MAX_NOTEBOOK_BYTES`.
 
 Sizes are display sizes: a PNG whose output metadata gives ``width`` (retina figures) is
-measured at that width. Overlapping text in a figure cannot be read from a stored PNG: that
+measured at that width; otherwise JupyterLab shows one PNG pixel per CSS pixel, whatever dpi
+the PNG's own ``pHYs`` chunk records, so the pixel size is the display size. Overlapping text in a figure cannot be read from a stored PNG: that
 rule is checked on the library side instead, where the text's bounding boxes are known
 (``tests/test_course_lint.py`` draws every ``cnnkit.viz`` visualizer and checks that its
 titles and labels do not overlap).
@@ -73,13 +74,14 @@ ENGLISH_WORDS = frozenset("""
     layer layers params parameters trainable output outputs shape model models epoch
     epochs loss accuracy step steps max average mean nearest bed nails warning
     train training validation value values time size weights input count found not
-    true false none yes image images label labels predicted prediction class classes
+    true false none yes label labels predicted prediction class classes
     sample samples seconds minutes elapsed done running using use per than
 """.split())
 """English words that must not appear in a Spanish output (none of them is Spanish). The
 technical terms the Spanish prose of the course uses as they are (padding, stride, kernel,
 batch, test, "max pooling", "average pooling") and the words Spanish shares with English
-(total, error) are not in it."""
+(total, error) are not in it, nor "image", the name cnnkit's builders give their input layer
+(a code name that model summaries show)."""
 
 TECHNICAL_TERMS = re.compile(r"\b(max|average|global average|global max) pooling\b", re.I)
 
