@@ -37,9 +37,11 @@ figure's ``<Figure size ...>`` text is never shown and never checked). The rules
 
 Sizes are display sizes: a PNG whose output metadata gives ``width`` (retina figures) is
 measured at that width; otherwise JupyterLab shows one PNG pixel per CSS pixel, whatever dpi
-the PNG's own ``pHYs`` chunk records, so the pixel size is the display size. Overlapping text in a figure cannot be read from a stored PNG: that
-rule is checked on the library side instead, where the text's bounding boxes are known
-(``tests/test_course_lint.py`` draws every ``cnnkit.viz`` visualizer and checks that its
+the PNG's own ``pHYs`` chunk records, so the pixel size is the display size.
+
+Overlapping text in a figure cannot be read from a stored PNG: that rule is checked on the
+library side instead, where the text's bounding boxes are known (``tests/test_course_lint.py``
+draws every ``cnnkit.viz`` visualizer and checks that it has a layout engine and that its
 titles and labels do not overlap).
 
 :data:`ALLOWED` lists the few places where a rule must not apply, each with its reason.
