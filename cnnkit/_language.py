@@ -84,14 +84,15 @@ def format_number(
             unknown.
 
     Example:
-        >>> set_language("es")
-        >>> format_number(1413834), format_number(2000), format_number(0.9315, 2)
+        >>> es = {"language": "es"}   # the notebooks set it once: setup(language="es")
+        >>> format_number(1413834, **es), format_number(2000, **es), format_number(0.9315, 2, **es)
         ('1.413.834', '2000', '0,93')
-        >>> format_number(0.0005, significant=6), format_number(0.0099999998, significant=6)
-        ('0,0005', '0,01')
-        >>> set_language("en")
-        >>> format_number(1413834), format_number(0.9315, 2), format_number(61706, language="es")
-        ('1,413,834', '0.93', '61.706')
+        >>> format_number(0.0005, significant=6, **es)   # a learning rate
+        '0,0005'
+        >>> format_number(0.0099999998, significant=6, **es)   # float32's 0.01
+        '0,01'
+        >>> format_number(1413834, language="en"), format_number(0.9315, 2, language="en")
+        ('1,413,834', '0.93')
     """
     _check_real(value, "value")
     spanish = _chosen(language) == "es"
@@ -116,10 +117,10 @@ def format_percent(fraction: float, decimals: int = 1, *, language: str | None =
     ``language`` works as in :func:`format_number`.
 
     Example:
-        >>> set_language("es"); format_percent(0.9315)
-        '93,2 %'
-        >>> set_language("en"); format_percent(0.9315), format_percent(0.5, 0, language="es")
-        ('93.2%', '50 %')
+        >>> format_percent(0.9315, language="es"), format_percent(0.5, 0, language="es")
+        ('93,2 %', '50 %')
+        >>> format_percent(0.9315, language="en")
+        '93.2%'
     """
     _check_real(fraction, "fraction")
     number = format_number(100 * float(fraction), decimals, language=language)
@@ -148,9 +149,9 @@ def format_bool(value: bool, *, language: str | None = None) -> str:
         TypeError: ``value`` is not a bool.
 
     Example:
-        >>> set_language("es"); format_bool(True), format_bool(1 + 1 == 3)
+        >>> format_bool(True, language="es"), format_bool(1 + 1 == 3, language="es")
         ('sí', 'no')
-        >>> set_language("en"); format_bool(True)
+        >>> format_bool(True, language="en")
         'yes'
     """
     if type(value).__name__ not in ("bool", "bool_"):
@@ -162,7 +163,9 @@ def format_bool(value: bool, *, language: str | None = None) -> str:
     return "no"
 
 
-def format_array(array: Any, decimals: int = 2, *, max_line_width: int = 88) -> str:
+def format_array(
+    array: Any, decimals: int = 2, *, max_line_width: int = 88, language: str | None = None
+) -> str:
     """Write a NumPy array as ``print`` would, with numbers written for the reader.
 
     In Spanish the numbers take a decimal comma (``0,25``) and thousands are grouped as in
@@ -174,6 +177,7 @@ def format_array(array: Any, decimals: int = 2, *, max_line_width: int = 88) -> 
         array: anything ``numpy.asarray`` accepts (real numbers or booleans).
         decimals: digits after the decimal separator of floating-point elements.
         max_line_width: characters per line before NumPy wraps.
+        language: as in :func:`format_number`.
 
     Returns:
         The text, to ``print``.
@@ -184,13 +188,12 @@ def format_array(array: Any, decimals: int = 2, *, max_line_width: int = 88) -> 
 
     Example:
         >>> import numpy as np
-        >>> set_language("es")
-        >>> print(format_array(np.array([[0.25, -1.5], [12345.0, 2.0]])))
+        >>> print(format_array(np.array([[0.25, -1.5], [12345.0, 2.0]]), language="es"))
         [[     0,25     -1,50]
          [12.345,00      2,00]]
-        >>> print(format_array(np.array([True, False])), format_array(np.arange(3)))
+        >>> print(format_array([True, False], language="es"), format_array(np.arange(3)))
         [sí no] [0 1 2]
-        >>> set_language("en"); print(format_array([0.25, 1.0], 1))
+        >>> print(format_array([0.25, 1.0], 1, language="en"))
         [0.2 1.0]
     """
     import numpy as np
@@ -201,12 +204,13 @@ def format_array(array: Any, decimals: int = 2, *, max_line_width: int = 88) -> 
         raise TypeError(
             f"`array` must hold real numbers or booleans, got dtype {values.dtype}: {array!r}."
         )
+    chosen = _chosen(language)
     if values.dtype.kind == "b":
-        write = format_bool
+        write = lambda v: format_bool(v, language=chosen)  # noqa: E731
     elif values.dtype.kind == "f":
-        write = lambda v: format_number(v, decimals)  # noqa: E731
+        write = lambda v: format_number(v, decimals, language=chosen)  # noqa: E731
     else:
-        write = format_number
+        write = lambda v: format_number(v, language=chosen)  # noqa: E731
     width = max((len(write(v)) for v in values.flat), default=0)
     return np.array2string(
         values,
@@ -224,7 +228,9 @@ def _check_real(value: Any, name: str) -> None:
         )
 
 
-def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
+def format_table(
+    table: Any, decimals: int | Mapping[str, int] = 3, *, language: str | None = None
+) -> Any:
     """A copy of a pandas table whose numbers are written for the reader (:func:`format_number`).
 
     Numeric columns become strings in the current language (``0,576`` in Spanish), boolean
@@ -235,6 +241,7 @@ def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
         table: a ``pandas.DataFrame``.
         decimals: digits after the decimal separator, for every numeric column (an int) or
             per column (a mapping; columns it does not name get 0).
+        language: as in :func:`format_number`.
 
     Returns:
         A new ``DataFrame`` of strings for display.
@@ -244,13 +251,11 @@ def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
 
     Example:
         >>> import pandas as pd
-        >>> set_language("es")
         >>> format_table(pd.DataFrame({"n": [50, 20000], "acierto": [0.5762, 0.9],
-        ...                            "igual": [True, False]}), {"acierto": 3})
+        ...                            "igual": [True, False]}), {"acierto": 3}, language="es")
                 n acierto igual
         0      50   0,576    sí
         1  20.000   0,900    no
-        >>> set_language("en")
     """
     import pandas as pd
 
@@ -258,14 +263,17 @@ def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
         raise TypeError(f"`table` must be a pandas DataFrame, got {type(table).__name__}.")
     if isinstance(decimals, bool) or not isinstance(decimals, int | Mapping):
         raise TypeError(f"`decimals` must be an int or a mapping column -> int, got {decimals!r}.")
+    chosen = _chosen(language)
     result = table.copy()
     for column in result.columns:
         if pd.api.types.is_bool_dtype(result[column]) or _all_bools(result[column]):
-            result[column] = result[column].map(lambda v: "" if pd.isna(v) else format_bool(v))
+            result[column] = result[column].map(
+                lambda v: "" if pd.isna(v) else format_bool(v, language=chosen)
+            )
         elif pd.api.types.is_numeric_dtype(result[column]):
             digits = decimals if isinstance(decimals, int) else decimals.get(column, 0)
             result[column] = result[column].map(
-                lambda v, d=digits: "" if pd.isna(v) else format_number(v, d)
+                lambda v, d=digits: "" if pd.isna(v) else format_number(v, d, language=chosen)
             )
     return result
 

@@ -160,3 +160,11 @@ def test_language_for_one_call_leaves_the_current_language_alone():
         assert cnnkit.format_number(0.5, 1, language="en") == "0.5"
     finally:
         cnnkit.set_language("en")
+
+
+def test_array_and_table_take_a_language_for_one_call():
+    assert cnnkit.format_array([0.5, 2.0], 1, language="es") == "[0,5 2,0]"
+    table = pd.DataFrame({"acierto": [0.5], "igual": [True]})
+    shown = cnnkit.format_table(table, 2, language="es")
+    assert shown.iloc[0].tolist() == ["0,50", "sí"]
+    assert cnnkit.language() == "en"
