@@ -9,12 +9,11 @@ are the ones ``model.summary()`` reports.
 
 Example:
     >>> import keras
-    >>> from cnnkit._language import set_language
     >>> model = keras.Sequential([
     ...     keras.Input((28, 28, 1)), keras.layers.Conv2D(6, 5, name="conv"),
     ...     keras.layers.Flatten(name="aplanar"), keras.layers.Dense(10, name="salida")],
     ...     name="mini")
-    >>> set_language("es"); summary(model)
+    >>> summary(model, language="es")   # the notebooks: setup(language="es"), summary(model)
     Modelo «mini»
     capa     tipo     forma de salida  parámetros
     ---------------------------------------------
@@ -25,7 +24,6 @@ Example:
     Parámetros en total: 34.726
       entrenables:       34.726
       no entrenables:         0
-    >>> set_language("en")
 """
 
 from __future__ import annotations
@@ -35,7 +33,7 @@ from typing import Any
 import keras
 
 from cnnkit import stats
-from cnnkit._language import format_number, language
+from cnnkit._language import _chosen, format_number
 
 __all__ = ["summary", "summary_text"]
 
@@ -58,30 +56,35 @@ _WORDS = {
 """The words of the table, per language."""
 
 
-def _shape(shape: tuple[Any, ...]) -> str:
+def _shape(shape: tuple[Any, ...], language: str) -> str:
     """``(24, 24, 6)``; an unknown size is written ``?`` (not Python's ``None``)."""
-    sizes = ["?" if size is None else format_number(int(size)) for size in shape]
+    sizes = ["?" if s is None else format_number(int(s), language=language) for s in shape]
     return f"({sizes[0]},)" if len(sizes) == 1 else "(" + ", ".join(sizes) + ")"
 
 
-def summary_text(model: keras.Model) -> str:
+def summary_text(model: keras.Model, *, language: str | None = None) -> str:
     """The table :func:`summary` prints, as a string.
 
     Args:
         model: a built Keras model (a nested model is one row, as in ``model.summary()``).
+        language: ``"es"`` or ``"en"`` for this call; default: the current language
+            (``cnnkit.set_language``).
 
     Returns:
         The title, one line per layer (name, type, output shape without the batch axis,
         parameters) and the totals: all, trainable and non-trainable parameters.
 
     Raises:
-        TypeError: ``model`` is not a Keras model.
+        TypeError: ``model`` is not a Keras model or ``language`` not a string.
+        ValueError: ``language`` is unknown.
     """
-    words = _WORDS[language()]
+    chosen = _chosen(language)
+    words = _WORDS[chosen]
     rows = [
-        (row["layer"], row["type"], _shape(row["output_shape"]), format_number(row["parameters"]))
+        (row["layer"], row["type"], _shape(row["output_shape"], chosen),
+         format_number(row["parameters"], language=chosen))
         for row in stats.layer_table(model)
-    ]
+    ]  # fmt: skip
     counts = stats.trainable_counts(model)
     header = words["columns"]
     widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
@@ -92,10 +95,11 @@ def summary_text(model: keras.Model) -> str:
 
     rule = "-" * len(line(header))
     totals = {
-        "total": format_number(counts["trainable"] + counts["non_trainable"]),
-        "trainable": format_number(counts["trainable"]),
-        "non_trainable": format_number(counts["non_trainable"]),
+        "total": counts["trainable"] + counts["non_trainable"],
+        "trainable": counts["trainable"],
+        "non_trainable": counts["non_trainable"],
     }
+    totals = {key: format_number(count, language=chosen) for key, count in totals.items()}
     label_width = max(len(words[key]) for key in totals)
     number_width = max(len(number) for number in totals.values())
     lines = [words["model"].format(name=model.name), line(header), rule]
@@ -108,7 +112,7 @@ def summary_text(model: keras.Model) -> str:
     return "\n".join(lines)
 
 
-def summary(model: keras.Model) -> None:
+def summary(model: keras.Model, *, language: str | None = None) -> None:
     """Print the layers and parameters of ``model`` in the current language.
 
     The course's replacement for ``model.summary()``: Spanish headings (capa, tipo, forma de
@@ -116,8 +120,9 @@ def summary(model: keras.Model) -> None:
 
     Args:
         model: a built Keras model.
+        language: as in :func:`summary_text`.
 
     Raises:
         TypeError: ``model`` is not a Keras model.
     """
-    print(summary_text(model))
+    print(summary_text(model, language=language))

@@ -111,6 +111,8 @@ ROWS: list[Row | Any] = [
     ("format_array/decimals", lambda e: cnnkit.format_array([0.5], -1), ValueError, "decimals"),
     ("summary/model", lambda e: cnnkit.summary("model"), TypeError, "model"),
     ("summary_text/model", lambda e: cnnkit.summary_text(None), TypeError, "model"),
+    ("summary_text/language", lambda e: cnnkit.summary_text(e.model, language="de"),
+                 ValueError, "language"),
     ("format_table/decimals", lambda e: cnnkit.format_table(pd.DataFrame({"a": [1.0]}), 1.5),
      TypeError, "decimals"),
     # data

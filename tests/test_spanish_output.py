@@ -168,3 +168,8 @@ def test_array_and_table_take_a_language_for_one_call():
     shown = cnnkit.format_table(table, 2, language="es")
     assert shown.iloc[0].tolist() == ["0,50", "sí"]
     assert cnnkit.language() == "en"
+
+
+def test_summary_takes_a_language_for_one_call(small_model):
+    assert cnnkit.summary_text(small_model, language="es") == SPANISH_TABLE
+    assert cnnkit.language() == "en"
