@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from cnnkit._validate import check_int, type_name
@@ -49,53 +50,174 @@ def set_language(language: str) -> None:
     _current = language
 
 
-def format_number(value: float, decimals: int = 0) -> str:
+def format_number(
+    value: float,
+    decimals: int = 0,
+    *,
+    significant: int | None = None,
+    language: str | None = None,
+) -> str:
     """Format a number for the reader: Spanish usage in ``"es"``, English in ``"en"``.
 
     Spanish writes a decimal comma and groups thousands with a point from five digits on
     (RAE: ``2000`` but ``61.706`` and ``1.413.834``); English uses ``1,413,834`` and ``0.93``.
+    This is the one number formatter of cnnkit: figures (``cnnkit.viz``), tables
+    (:func:`format_table`), arrays (:func:`format_array`), model summaries and checker
+    messages all write their numbers with it.
 
     Args:
         value: the number (int, float or a NumPy scalar).
         decimals: digits after the decimal separator (default 0).
+        significant: instead of ``decimals``, keep this many significant digits and drop
+            trailing zeros (a learning rate: ``0,001``, ``0,0005``).
+        language: ``"es"`` or ``"en"`` for this call only (for text that is always in one
+            language, such as the Spanish feedback of the exercise checkers); default: the
+            current language (:func:`language`).
 
     Returns:
         The formatted string.
 
     Raises:
-        TypeError: ``value`` is not a real number or ``decimals`` not an int.
-        ValueError: ``decimals`` is negative.
+        TypeError: ``value`` is not a real number, or ``decimals`` / ``significant`` not an
+            int, or ``language`` not a string.
+        ValueError: ``decimals`` is negative, ``significant`` is below 1 or ``language`` is
+            unknown.
 
     Example:
-        >>> set_language("es")
-        >>> format_number(1413834), format_number(2000), format_number(0.9315, 2)
+        >>> es = {"language": "es"}   # the notebooks set it once: setup(language="es")
+        >>> format_number(1413834, **es), format_number(2000, **es), format_number(0.9315, 2, **es)
         ('1.413.834', '2000', '0,93')
-        >>> set_language("en")
-        >>> format_number(1413834), format_number(0.9315, 2)
+        >>> format_number(0.0005, significant=6, **es)   # a learning rate
+        '0,0005'
+        >>> format_number(0.0099999998, significant=6, **es)   # float32's 0.01
+        '0,01'
+        >>> format_number(1413834, language="en"), format_number(0.9315, 2, language="en")
         ('1,413,834', '0.93')
     """
     _check_real(value, "value")
-    decimals = check_int(decimals, "decimals", minimum=0)
-    text = f"{float(value):,.{decimals}f}"
-    if _current != "es":
+    spanish = _chosen(language) == "es"
+    if significant is None:
+        decimals = check_int(decimals, "decimals", minimum=0)
+        text = f"{float(value):,.{decimals}f}"
+    else:
+        significant = check_int(significant, "significant", minimum=1)
+        text = f"{Decimal(f'{float(value):.{significant}g}'):,f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    if not spanish:
         return text
-    if abs(round(float(value), decimals)) < 10_000:
+    if abs(float(text.replace(",", ""))) < 10_000:
         text = text.replace(",", "")
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def format_percent(fraction: float, decimals: int = 1) -> str:
+def format_percent(fraction: float, decimals: int = 1, *, language: str | None = None) -> str:
     """Format a fraction as a percentage: ``93,2 %`` in Spanish, ``93.2%`` in English.
 
+    ``language`` works as in :func:`format_number`.
+
     Example:
-        >>> set_language("es"); format_percent(0.9315)
-        '93,2 %'
-        >>> set_language("en"); format_percent(0.9315)
+        >>> format_percent(0.9315, language="es"), format_percent(0.5, 0, language="es")
+        ('93,2 %', '50 %')
+        >>> format_percent(0.9315, language="en")
         '93.2%'
     """
     _check_real(fraction, "fraction")
-    number = format_number(100 * float(fraction), decimals)
-    return f"{number} %" if _current == "es" else f"{number}%"
+    number = format_number(100 * float(fraction), decimals, language=language)
+    return f"{number} %" if _chosen(language) == "es" else f"{number}%"
+
+
+def _chosen(language: str | None) -> str:
+    """``language`` checked, or the current language when it is None."""
+    if language is None:
+        return _current
+    if not isinstance(language, str):
+        raise TypeError(f"`language` must be a string, 'en' or 'es'; got {language!r}.")
+    if language not in LANGUAGES:
+        raise ValueError(f"`language` must be one of {LANGUAGES}; got {language!r}.")
+    return language
+
+
+def format_bool(value: bool, *, language: str | None = None) -> str:
+    """Write a truth value for the reader: ``sí`` / ``no`` in Spanish, ``yes`` / ``no`` in English.
+
+    Use it wherever a sentence or a table shows a boolean to the student, instead of
+    Python's ``True`` / ``False``. NumPy booleans (``np.bool_``) are accepted; ``language``
+    works as in :func:`format_number`.
+
+    Raises:
+        TypeError: ``value`` is not a bool.
+
+    Example:
+        >>> format_bool(True, language="es"), format_bool(1 + 1 == 3, language="es")
+        ('sí', 'no')
+        >>> format_bool(True, language="en")
+        'yes'
+    """
+    if type(value).__name__ not in ("bool", "bool_"):
+        raise TypeError(
+            f"`value` must be a bool (or a NumPy bool), got {type_name(value)}: {value!r}."
+        )
+    if value:
+        return "sí" if _chosen(language) == "es" else "yes"
+    return "no"
+
+
+def format_array(
+    array: Any, decimals: int = 2, *, max_line_width: int = 88, language: str | None = None
+) -> str:
+    """Write a NumPy array as ``print`` would, with numbers written for the reader.
+
+    In Spanish the numbers take a decimal comma (``0,25``) and thousands are grouped as in
+    :func:`format_number`; the elements are separated by spaces as in ``print(array)``, so
+    the comma is never ambiguous. Integer arrays keep their digits; booleans become
+    ``sí`` / ``no``. Nothing process-wide changes (NumPy's print options are untouched).
+
+    Args:
+        array: anything ``numpy.asarray`` accepts (real numbers or booleans).
+        decimals: digits after the decimal separator of floating-point elements.
+        max_line_width: characters per line before NumPy wraps.
+        language: as in :func:`format_number`.
+
+    Returns:
+        The text, to ``print``.
+
+    Raises:
+        TypeError: ``array`` is not numeric or ``decimals`` is not an int.
+        ValueError: ``decimals`` is negative.
+
+    Example:
+        >>> import numpy as np
+        >>> print(format_array(np.array([[0.25, -1.5], [12345.0, 2.0]]), language="es"))
+        [[     0,25     -1,50]
+         [12.345,00      2,00]]
+        >>> print(format_array([True, False], language="es"), format_array(np.arange(3)))
+        [sí no] [0 1 2]
+        >>> print(format_array([0.25, 1.0], 1, language="en"))
+        [0.2 1.0]
+    """
+    import numpy as np
+
+    decimals = check_int(decimals, "decimals", minimum=0)
+    values = np.asarray(array)
+    if values.dtype.kind not in "biuf":
+        raise TypeError(
+            f"`array` must hold real numbers or booleans, got dtype {values.dtype}: {array!r}."
+        )
+    chosen = _chosen(language)
+    if values.dtype.kind == "b":
+        write = lambda v: format_bool(v, language=chosen)  # noqa: E731
+    elif values.dtype.kind == "f":
+        write = lambda v: format_number(v, decimals, language=chosen)  # noqa: E731
+    else:
+        write = lambda v: format_number(v, language=chosen)  # noqa: E731
+    width = max((len(write(v)) for v in values.flat), default=0)
+    return np.array2string(
+        values,
+        separator=" ",
+        formatter={"all": lambda v: write(v).rjust(width)},
+        max_line_width=max_line_width,
+    )
 
 
 def _check_real(value: Any, name: str) -> None:
@@ -106,16 +228,20 @@ def _check_real(value: Any, name: str) -> None:
         )
 
 
-def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
+def format_table(
+    table: Any, decimals: int | Mapping[str, int] = 3, *, language: str | None = None
+) -> Any:
     """A copy of a pandas table whose numbers are written for the reader (:func:`format_number`).
 
-    Numeric columns become strings in the current language (``0,576`` in Spanish); other
-    columns and the index are kept. Missing values are shown as an empty string.
+    Numeric columns become strings in the current language (``0,576`` in Spanish), boolean
+    cells become ``sí`` / ``no`` (:func:`format_bool`); other columns and the index are kept.
+    Missing values are shown as an empty string.
 
     Args:
         table: a ``pandas.DataFrame``.
         decimals: digits after the decimal separator, for every numeric column (an int) or
             per column (a mapping; columns it does not name get 0).
+        language: as in :func:`format_number`.
 
     Returns:
         A new ``DataFrame`` of strings for display.
@@ -125,13 +251,11 @@ def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
 
     Example:
         >>> import pandas as pd
-        >>> set_language("es")
-        >>> format_table(pd.DataFrame({"n": [50, 20000], "acierto": [0.5762, 0.9]}),
-        ...              {"acierto": 3})
-                n acierto
-        0      50   0,576
-        1  20.000   0,900
-        >>> set_language("en")
+        >>> format_table(pd.DataFrame({"n": [50, 20000], "acierto": [0.5762, 0.9],
+        ...                            "igual": [True, False]}), {"acierto": 3}, language="es")
+                n acierto igual
+        0      50   0,576    sí
+        1  20.000   0,900    no
     """
     import pandas as pd
 
@@ -139,11 +263,23 @@ def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
         raise TypeError(f"`table` must be a pandas DataFrame, got {type(table).__name__}.")
     if isinstance(decimals, bool) or not isinstance(decimals, int | Mapping):
         raise TypeError(f"`decimals` must be an int or a mapping column -> int, got {decimals!r}.")
+    chosen = _chosen(language)
     result = table.copy()
     for column in result.columns:
-        if pd.api.types.is_numeric_dtype(result[column]):
+        if pd.api.types.is_bool_dtype(result[column]) or _all_bools(result[column]):
+            result[column] = result[column].map(
+                lambda v: "" if pd.isna(v) else format_bool(v, language=chosen)
+            )
+        elif pd.api.types.is_numeric_dtype(result[column]):
             digits = decimals if isinstance(decimals, int) else decimals.get(column, 0)
             result[column] = result[column].map(
-                lambda v, d=digits: "" if pd.isna(v) else format_number(v, d)
+                lambda v, d=digits: "" if pd.isna(v) else format_number(v, d, language=chosen)
             )
     return result
+
+
+def _all_bools(column: Any) -> bool:
+    """An object column whose cells are all booleans (or missing): pandas keeps such columns
+    as ``object`` when a value is missing."""
+    values = [v for v in column if v is not None and v == v]
+    return bool(values) and all(type(v).__name__ in ("bool", "bool_") for v in values)
