@@ -36,8 +36,7 @@ def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str =
     raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
 
 
-def _is_int(value: Any) -> bool:
-    """True for ints and NumPy integers, False for bool."""
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
@@ -55,18 +54,12 @@ def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
     return int(value)
 
 
-def _check_number(value: Any, name: str, low: float, high: float | None = None, *,
-                  open_low: bool = False, open_high: bool = True) -> float:  # fmt: skip
-    """A finite number >= low (> low if ``open_low``) and < high (<= high unless ``open_high``)."""
-    words = f"a number {'>' if open_low else '>='} {low:g}"
-    if high is not None:
-        words = f"a number in {'(['[not open_low]}{low:g}, {high:g}{')]'[not open_high]}"
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        _fail(TypeError, name, words, value)
-    above = value > low if open_low else value >= low
-    below = high is None or (value < high if open_high else value <= high)
-    if not (above and below and value - value == 0):  # value - value: NaN for NaN and inf
-        _fail(ValueError, name, words, value)
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
     return float(value)
 
 
@@ -287,8 +280,9 @@ def conv_net(
     dense_units = _check_ints(dense_units, "dense_units", empty=True, example="(128,)")
     _check_choice(block_pool, "block_pool", ("max", "avg", None))
     _check_bool(batch_norm, "batch_norm")
-    dropout = _check_number(dropout, "dropout", 0, 1)
-    l1, l2 = _check_number(l1, "l1", 0), _check_number(l2, "l2", 0)
+    dropout = _check_number(dropout, "dropout", "in [0, 1)", lambda v: 0 <= v < 1)
+    l1 = _check_number(l1, "l1", ">= 0", lambda v: v >= 0)
+    l2 = _check_number(l2, "l2", ">= 0", lambda v: v >= 0)
     _check_activation(activation, "activation", none=False)
     flattens = num_classes is not None and pooling is None
     input_shape = _check_shape(input_shape, "(28, 28, 1)", free_sides=not flattens)

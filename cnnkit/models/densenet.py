@@ -45,8 +45,7 @@ def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str =
     raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
 
 
-def _is_int(value: Any) -> bool:
-    """True for ints and NumPy integers, False for bool."""
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
@@ -64,18 +63,12 @@ def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
     return int(value)
 
 
-def _check_number(value: Any, name: str, low: float, high: float | None = None, *,
-                  open_low: bool = False, open_high: bool = True) -> float:  # fmt: skip
-    """A finite number >= low (> low if ``open_low``) and < high (<= high unless ``open_high``)."""
-    words = f"a number {'>' if open_low else '>='} {low:g}"
-    if high is not None:
-        words = f"a number in {'(['[not open_low]}{low:g}, {high:g}{')]'[not open_high]}"
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        _fail(TypeError, name, words, value)
-    above = value > low if open_low else value >= low
-    below = high is None or (value < high if open_high else value <= high)
-    if not (above and below and value - value == 0):  # value - value: NaN for NaN and inf
-        _fail(ValueError, name, words, value)
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
     return float(value)
 
 
@@ -254,7 +247,7 @@ def transition(x: Any, compression: float = 0.5, *, name: str | None = None) -> 
         >>> transition(keras.Input((56, 56, 256)), name="transition1").shape
         (None, 28, 28, 128)
     """
-    compression = _check_number(compression, "compression", 0, 1, open_low=True, open_high=False)
+    compression = _check_number(compression, "compression", "in (0, 1]", lambda v: 0 < v <= 1)
     _check_name(name)
     x = _bn_relu_conv(x, max(1, int(x.shape[-1] * compression)), 1, name)
     return keras.layers.AveragePooling2D(2, 2, name=_named(name, "pool"))(x)
@@ -346,7 +339,7 @@ def densenet(
     input_shape = _check_shape(input_shape, "(224, 224, 3)")
     growth_rate = _check_int(growth_rate, "growth_rate")
     init_filters = _check_int(init_filters, "init_filters", none="2 * growth_rate")
-    _check_number(compression, "compression", 0, 1, open_low=True, open_high=False)
+    _check_number(compression, "compression", "in (0, 1]", lambda v: 0 < v <= 1)
     _check_bool(bottleneck, "bottleneck")
     _check_choice(stem, "stem", STEMS, "Use 'small' for 28x28 or 32x32 images.")
     layers_per_block = _check_blocks(depth, blocks)

@@ -48,8 +48,7 @@ def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str =
     raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
 
 
-def _is_int(value: Any) -> bool:
-    """True for ints and NumPy integers, False for bool."""
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
@@ -67,18 +66,12 @@ def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
     return int(value)
 
 
-def _check_number(value: Any, name: str, low: float, high: float | None = None, *,
-                  open_low: bool = False, open_high: bool = True) -> float:  # fmt: skip
-    """A finite number >= low (> low if ``open_low``) and < high (<= high unless ``open_high``)."""
-    words = f"a number {'>' if open_low else '>='} {low:g}"
-    if high is not None:
-        words = f"a number in {'(['[not open_low]}{low:g}, {high:g}{')]'[not open_high]}"
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        _fail(TypeError, name, words, value)
-    above = value > low if open_low else value >= low
-    below = high is None or (value < high if open_high else value <= high)
-    if not (above and below and value - value == 0):  # value - value: NaN for NaN and inf
-        _fail(ValueError, name, words, value)
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
     return float(value)
 
 
@@ -294,8 +287,8 @@ def googlenet(
     num_classes = _check_head(num_classes, classifier_activation, pooling, name)
     input_shape = _check_shape(input_shape, "(224, 224, 3)")
     _check_choice(stem, "stem", STEMS, "Use 'small' for 28x28 or 32x32 images.")
-    width = _check_number(width, "width", 0, open_low=True)
-    dropout = _check_number(dropout, "dropout", 0, 1)
+    width = _check_number(width, "width", "> 0", lambda v: v > 0)
+    dropout = _check_number(dropout, "dropout", "in [0, 1)", lambda v: 0 <= v < 1)
 
     def scaled(filters: int) -> int:
         return max(1, round(filters * width))

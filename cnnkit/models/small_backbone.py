@@ -28,8 +28,7 @@ def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str =
     raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
 
 
-def _is_int(value: Any) -> bool:
-    """True for ints and NumPy integers, False for bool."""
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 

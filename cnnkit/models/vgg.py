@@ -80,8 +80,7 @@ def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str =
     raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
 
 
-def _is_int(value: Any) -> bool:
-    """True for ints and NumPy integers, False for bool."""
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
@@ -99,18 +98,12 @@ def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
     return int(value)
 
 
-def _check_number(value: Any, name: str, low: float, high: float | None = None, *,
-                  open_low: bool = False, open_high: bool = True) -> float:  # fmt: skip
-    """A finite number >= low (> low if ``open_low``) and < high (<= high unless ``open_high``)."""
-    words = f"a number {'>' if open_low else '>='} {low:g}"
-    if high is not None:
-        words = f"a number in {'(['[not open_low]}{low:g}, {high:g}{')]'[not open_high]}"
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        _fail(TypeError, name, words, value)
-    above = value > low if open_low else value >= low
-    below = high is None or (value < high if open_high else value <= high)
-    if not (above and below and value - value == 0):  # value - value: NaN for NaN and inf
-        _fail(ValueError, name, words, value)
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
     return float(value)
 
 
@@ -334,9 +327,9 @@ def vgg(
     _check_choice(config, "config", tuple(CONFIGS), "'D' is VGG16 and 'E' VGG19.")
     _check_bool(batch_norm, "batch_norm")
     num_blocks = _check_int(num_blocks, "num_blocks", 1, 5)
-    width = _check_number(width, "width", 0, open_low=True)
+    width = _check_number(width, "width", "> 0", lambda v: v > 0)
     dense_units = _check_int(dense_units, "dense_units", 1)
-    dropout = _check_number(dropout, "dropout", 0, 1)
+    dropout = _check_number(dropout, "dropout", "in [0, 1)", lambda v: 0 <= v < 1)
     input_shape = _check_shape(input_shape, "(224, 224, 3)")
     _check_size(input_shape, num_blocks)
     default = f"vgg_{config}" + ("_bn" if batch_norm else "")
@@ -351,13 +344,9 @@ def vgg(
             convs += 1
             kernel, filters = (int(n) for n in entry.removeprefix("conv").split("-"))
             x = keras.layers.Conv2D(
-                max(1, round(filters * width)),
-                kernel,
-                padding="same",
-                activation=None if batch_norm else "relu",
-                use_bias=not batch_norm,
-                name=f"block{b}_conv{convs}",
-            )(x)
+                max(1, round(filters * width)), kernel, padding="same", use_bias=not batch_norm,
+                activation=None if batch_norm else "relu", name=f"block{b}_conv{convs}",
+            )(x)  # fmt: skip
             if batch_norm:
                 x = keras.layers.BatchNormalization(name=f"block{b}_bn{convs}")(x)
                 x = keras.layers.ReLU(name=f"block{b}_relu{convs}")(x)
