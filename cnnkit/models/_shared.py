@@ -237,7 +237,13 @@ def _units() -> dict[str, str]:
 
 
 def render(text: str) -> str:
-    """A builder file's text with its shared section rewritten: the units it uses."""
+    r"""A builder file's text with its shared section rewritten: the units it uses.
+
+    Example:
+        >>> text = "import keras\n\n# >>> shared\n# <<< shared\n\nok = _is_int(3)\n"
+        >>> [line for line in render(text).splitlines() if line.startswith("def ")]
+        ['def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool']
+    """
     units = _units()
     own = _MARKERS.sub("", text)
     needed = {n for n in units if re.search(rf"\b{n}\b", own)}
