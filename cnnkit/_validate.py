@@ -5,7 +5,8 @@ The rules (after scikit-image's ``check_nD``): a value of the wrong *type* raise
 message names the argument in backticks, says what was given and how to fix it.
 
 Builder files under ``cnnkit/models/`` import only ``keras`` and the standard library, so
-they keep small local checks that follow the same wording.
+they carry copies of the same rules, written once in ``cnnkit/models/_shared.py`` (one
+difference: there a choice of the wrong type, such as ``stem=1``, is a ``TypeError``).
 
 Example:
     >>> from cnnkit._validate import check_int

@@ -38,7 +38,7 @@ def test_deck_cnn_has_the_slides_parameter_count_and_layers():
 def test_deck_cnn_is_conv_net_with_the_deck_arguments():
     built = conv_net(
         (28, 28, 1), 10, filters=(64, 128, 256), convs_per_block=(1, 2, 2),
-        kernel_size=(7, 3, 3), dense=(128, 64), dropout=0.5,
+        kernel_size=(7, 3, 3), dense_units=(128, 64), dropout=0.5,
     )  # fmt: skip
     deck = deck_cnn()
     assert built.count_params() == deck.count_params()
@@ -57,7 +57,7 @@ def test_deck_cnn_other_inputs_and_validation():
 
 
 def test_conv_net_layer_names_follow_the_pattern():
-    model = conv_net((28, 28, 1), 10, filters=(8, 16), convs_per_block=2, dense=(32, 16))
+    model = conv_net((28, 28, 1), 10, filters=(8, 16), convs_per_block=2, dense_units=(32, 16))
     names = [layer.name for layer in model.layers]
     assert names == [
         "image", "block1_conv1", "block1_conv2", "block1_pool", "block2_conv1", "block2_conv2",
@@ -73,28 +73,33 @@ def test_conv_net_layer_names_follow_the_pattern():
 
 def test_conv_net_batch_norm_global_pool_and_dropout():
     model = conv_net(
-        (28, 28, 1), 10, filters=(8, 16), dense=(32,), batch_norm=True, global_pool=True,
+        (28, 28, 1), 10, filters=(8, 16), dense_units=(32,), batch_norm=True, pooling="avg",
         dropout=0.25, activation="elu",
     )  # fmt: skip
     names = [layer.name for layer in model.layers]
     assert names[1:4] == ["block1_conv1", "block1_bn1", "block1_elu1"]
     assert not model.get_layer("block1_conv1").use_bias
-    assert "global_pool" in names and "flatten" not in names
+    assert "avg_pool" in names and "flatten" not in names
     assert model.get_layer("fc1_dropout").rate == 0.25
-    assert model.get_layer("global_pool").output.shape == (None, 16)
+    assert model.get_layer("avg_pool").output.shape == (None, 16)
+    maxed = conv_net((28, 28, 1), 10, filters=(8, 16), dense_units=(32,), pooling="max")
+    assert isinstance(maxed.get_layer("max_pool"), keras.layers.GlobalMaxPooling2D)
+    assert maxed.count_params() == model.count_params() - 3 * 2 * (8 + 16)  # biases, no BN
 
 
 def test_conv_net_pool_options_and_linear_classifier():
-    no_pool = conv_net((8, 8, 1), 3, filters=(4,), convs_per_block=1, dense=(), pool=None)
+    no_pool = conv_net((8, 8, 1), 3, filters=(4,), convs_per_block=1, dense_units=(),
+                       block_pool=None)
     assert "block1_pool" not in [layer.name for layer in no_pool.layers]
-    avg = conv_net((8, 8, 1), 3, filters=(4,), pool="avg")
+    avg = conv_net((8, 8, 1), 3, filters=(4,), block_pool="avg")
     assert isinstance(avg.get_layer("block1_pool"), keras.layers.AveragePooling2D)
-    linear = conv_net((28, 28, 1), 10, filters=(), dense=())  # N = M = K = 0 (deck 002)
+    linear = conv_net((28, 28, 1), 10, filters=(), dense_units=())  # N = M = K = 0 (deck 002)
     assert linear.count_params() == 28 * 28 * 10 + 10
 
 
 def test_conv_net_regularizers_add_losses():
-    model = conv_net((8, 8, 1), 3, filters=(4,), convs_per_block=1, dense=(5,), l1=1e-3, l2=1e-2)
+    model = conv_net((8, 8, 1), 3, filters=(4,), convs_per_block=1, dense_units=(5,), l1=1e-3,
+                     l2=1e-2)
     model(np.ones((1, 8, 8, 1), "float32"))
     assert len(model.losses) == 3  # one conv, one hidden dense, the output layer
     config = model.get_layer("block1_conv1").kernel_regularizer.get_config()
@@ -103,14 +108,14 @@ def test_conv_net_regularizers_add_losses():
 
 
 def test_conv_net_predicts_probabilities():
-    model = conv_net((16, 16, 3), 4, filters=(4, 8), dense=(8,), batch_norm=True)
+    model = conv_net((16, 16, 3), 4, filters=(4, 8), dense_units=(8,), batch_norm=True)
     probs = model.predict(np.random.default_rng(0).random((2, 16, 16, 3)), verbose=0)
     assert probs.shape == (2, 4)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
 
 
 def test_conv_net_variable_size_input_with_global_pool():
-    model = conv_net((None, None, 1), 2, filters=(4,), global_pool=True)
+    model = conv_net((None, None, 1), 2, filters=(4,), pooling="avg")
     assert model.predict(np.zeros((1, 20, 12, 1)), verbose=0).shape == (1, 2)
 
 
@@ -123,8 +128,9 @@ def test_conv_net_variable_size_input_with_global_pool():
         ({"filters": (32, 0)}, "filters"),
         ({"convs_per_block": (1, 2, 3, 4)}, "convs_per_block"),
         ({"kernel_size": 0}, "kernel_size"),
-        ({"dense": (128.0,)}, "dense"),
-        ({"pool": "min"}, "pool"),
+        ({"dense_units": (128.0,)}, "dense_units"),
+        ({"block_pool": "min"}, "block_pool"),
+        ({"pooling": "mean"}, "pooling"),
         ({"dropout": 1.0}, "dropout"),
         ({"l2": -1.0}, "l2"),
         ({"activation": "relux"}, "activation"),
@@ -142,14 +148,15 @@ def test_conv_net_validates_arguments(kwargs, message):
     [
         ({"input_shape": "28x28"}, "`input_shape` must be"),
         ({"num_classes": 10.0}, "`num_classes` must be an int >= 2"),
-        ({"filters": "32"}, "`filters` must be a sequence"),
+        ({"filters": "32"}, "`filters` must be a tuple"),
         ({"convs_per_block": 2.0}, "`convs_per_block` must be"),
         ({"batch_norm": 1}, "`batch_norm` must be True or False"),
-        ({"global_pool": "yes"}, "`global_pool` must be True or False"),
+        ({"block_pool": 2}, "`block_pool` must be one of"),
+        ({"pooling": True}, "`pooling` must be one of"),
         ({"dropout": "0.5"}, "`dropout` must be a number"),
-        ({"activation": len}, "`activation` must be a Keras activation name"),
+        ({"activation": 3}, "`activation` must be a Keras activation name"),
         ({"classifier_activation": 3}, "`classifier_activation` must be"),
-        ({"name": 3}, "`name` must be a str or None"),
+        ({"name": 3}, "`name` must be a non-empty str or None"),
     ],
 )
 def test_conv_net_wrong_types_are_type_errors(kwargs, message):
@@ -160,7 +167,7 @@ def test_conv_net_wrong_types_are_type_errors(kwargs, message):
 
 def test_classifier_activation_none_gives_logits_in_every_builder():
     for model in (
-        conv_net((8, 8, 1), 3, filters=(4,), dense=(), classifier_activation=None),
+        conv_net((8, 8, 1), 3, filters=(4,), dense_units=(), classifier_activation=None),
         deck_cnn((8, 8, 1), 3, classifier_activation=None, name="logits"),
     ):
         assert model.get_layer("predictions").activation is keras.activations.linear
@@ -177,6 +184,17 @@ def test_builders_depend_only_on_keras():
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             imported.add(node.module.split(".")[0])
-    assert imported <= {"__future__", "collections", "typing", "keras"}
+    assert imported <= {"__future__", "collections", "numbers", "typing", "warnings", "keras"}
     for builder in (conv_net, deck_cnn):
         assert inspect.getdoc(builder).splitlines()[0].startswith("Instantiates")
+
+
+def test_the_old_keywords_still_work_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="`dense` is now `dense_units`"):
+        old = conv_net((28, 28, 1), 10, filters=(8,), dense=(16,))
+    assert old.get_layer("fc1").units == 16
+    with pytest.warns(DeprecationWarning, match="`global_pool=True` is now `pooling='avg'`"):
+        old = conv_net((28, 28, 1), 10, filters=(8,), global_pool=True)
+    assert isinstance(old.get_layer("avg_pool"), keras.layers.GlobalAveragePooling2D)
+    with pytest.raises(TypeError, match="Pass `dense_units` only"):
+        conv_net((28, 28, 1), 10, dense=(16,), dense_units=(8,))

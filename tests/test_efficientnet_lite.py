@@ -229,7 +229,7 @@ def test_loader_names_a_tensor_the_checkpoint_lacks(checkpoint, imagenet_model, 
     state = load_state_dict(checkpoint)
     del state["_blocks.7._depthwise_conv.weight"]
     monkeypatch.setattr(
-        "cnnkit.models.efficientnet_lite_weights.load_state_dict", lambda path, **_: state
+        "cnnkit.transfer.efficientnet_lite_weights.load_state_dict", lambda path, **_: state
     )
     # the session's model: the layers before block 7 get the values they already have
     with pytest.raises(ValueError, match=r"no tensor '_blocks.7._depthwise_conv.weight'"):

@@ -99,10 +99,9 @@ def test_colour_input_changes_only_c1():
     ("kwargs", "message"),
     [
         ({"variant": "relu"}, "`variant` must be one of"),
-        ({"variant": None}, "`variant` must be one of"),
         ({"num_classes": 1}, "`num_classes` must be an int >= 2"),
-        ({"input_shape": (32, 32)}, "three positive ints"),
-        ({"input_shape": (32, 32, 0)}, "three positive ints"),
+        ({"input_shape": (32, 32)}, "3 positive ints"),
+        ({"input_shape": (32, 32, 0)}, "3 positive ints"),
         ({"input_shape": (64, 64, 1)}, "expects 32x32 inputs"),
         ({"classifier_activation": "softmaxx"}, "`classifier_activation` must be"),
     ],
@@ -117,10 +116,11 @@ def test_bad_arguments_raise_before_building(kwargs, message):
     [
         ({"num_classes": 10.0}, "`num_classes` must be an int >= 2"),
         ({"num_classes": True}, "`num_classes` must be an int >= 2"),
-        ({"input_shape": "32x32"}, "`input_shape` must be a tuple of three positive ints"),
+        ({"variant": None}, "`variant` must be one of"),
+        ({"input_shape": "32x32"}, "`input_shape` must be a tuple of 3 positive ints"),
         ({"input_shape": (28, 28, 1), "pad_to_32": "yes"}, "`pad_to_32` must be True or False"),
         ({"classifier_activation": 1}, "`classifier_activation` must be"),
-        ({"name": 5}, "`name` must be a str or None"),
+        ({"name": 5}, "`name` must be a non-empty str or None"),
     ],
 )
 def test_wrong_types_are_type_errors(kwargs, message):

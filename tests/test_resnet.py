@@ -93,11 +93,11 @@ def test_cifar_resnet20_has_the_papers_size():
     # He et al. (2016), table 6: ResNet-20 has 0.27M parameters (CIFAR-10, 32x32x3).
     model = resnet((32, 32, 3), 10, depth=20)
     assert trainable_counts(model)["trainable"] == 269_722
-    assert resnet((32, 32, 3), 10, depth=50, style="cifar").name == "resnet50"
+    assert resnet((32, 32, 3), 10, depth=50, stem="small").name == "resnet50"
 
 
-def test_width_and_projection_options():
-    narrow = resnet((28, 28, 1), 10, depth=8, width=8)
+def test_init_filters_and_projection_options():
+    narrow = resnet((28, 28, 1), 10, depth=8, init_filters=8)
     assert narrow.get_layer("conv1_conv").filters == 8
     assert narrow.get_layer("conv4_block1_1_conv").filters == 32
     padded = resnet((28, 28, 1), 10, depth=8)
@@ -146,17 +146,21 @@ def test_projection_and_bottleneck_blocks():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"depth": 21}, ValueError, "`depth` must be 6n \\+ 2"),
-        ({"depth": 20, "style": "imagenet"}, ValueError, "`depth` must be one of"),
-        ({"depth": 8, "style": "tiny"}, ValueError, "`style` must be one of"),
+        ({"depth": 21}, ValueError, "`depth` must be of the form 6n \\+ 2"),
+        ({"depth": 20.0}, TypeError, "`depth` must be an int"),
+        ({"depth": 20, "stem": "paper"}, ValueError, "`depth` must be one of"),
+        ({"depth": "50", "stem": "paper"}, TypeError, "`depth` must be one of"),
+        ({"depth": 8, "stem": "tiny"}, ValueError, "`stem` must be one of"),
+        ({"depth": 8, "stem": 1}, TypeError, "`stem` must be one of"),
         ({"depth": 8, "plain": 1}, TypeError, "`plain` must be True or False"),
         ({"depth": 8, "shortcut": "zeros"}, ValueError, "`shortcut` must be one of"),
-        ({"depth": 8, "width": 0}, ValueError, "`width` must be a positive int"),
+        ({"depth": 8, "init_filters": 0}, ValueError, "`init_filters` must be an int >= 1"),
+        ({"depth": 8, "init_filters": 8.0}, TypeError, "`init_filters` must be an int >= 1"),
         ({"depth": 8, "num_classes": 1}, ValueError, "`num_classes` must be an int >= 2"),
         ({"depth": 8, "input_shape": (28, 28)}, ValueError, "`input_shape` must be"),
         ({"depth": 8, "classifier_activation": "softmaxx"}, ValueError, "`classifier_activation`"),
         ({"depth": 8, "classifier_activation": 1}, TypeError, "`classifier_activation`"),
-        ({"depth": 8, "name": 5}, TypeError, "`name` must be a str or None"),
+        ({"depth": 8, "name": 5}, TypeError, "`name` must be a non-empty str or None"),
     ],
 )
 def test_bad_arguments_raise_before_building(kwargs, error, message):
@@ -167,13 +171,15 @@ def test_bad_arguments_raise_before_building(kwargs, error, message):
 
 def test_residual_block_bad_arguments():
     inputs = keras.Input((8, 8, 16))
-    with pytest.raises(ValueError, match="`stride` must be 1 or 2"):
+    with pytest.raises(ValueError, match="`stride` must be an int between 1 and 2"):
         residual_block(inputs, 16, stride=3)
-    with pytest.raises(ValueError, match="`filters` must be a positive int"):
+    with pytest.raises(ValueError, match="`filters` must be an int >= 1"):
         residual_block(inputs, 0)
+    with pytest.raises(TypeError, match="`filters` must be an int >= 1"):
+        residual_block(inputs, "16")
     with pytest.raises(TypeError, match="`bottleneck` must be True or False"):
         residual_block(inputs, 16, bottleneck="yes")
-    with pytest.raises(TypeError, match="`name` must be a str or None"):
+    with pytest.raises(TypeError, match="`name` must be a non-empty str or None"):
         residual_block(inputs, 16, name=3)
     with pytest.raises(ValueError, match='use shortcut="projection"'):
         residual_block(inputs, 8, stride=2, shortcut="padding")
@@ -207,3 +213,9 @@ def test_the_file_runs_when_copied_alone(tmp_path):
         model = module.resnet((28, 28, 1), 10, depth=8)
     assert model.output_shape == (None, 10)
     assert model.count_params() == resnet((28, 28, 1), 10, depth=8).count_params()
+
+
+def test_the_old_width_keyword_still_works_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="`width` is now `init_filters`"):
+        old = resnet((28, 28, 1), 10, depth=8, width=4)
+    assert old.count_params() == resnet((28, 28, 1), 10, depth=8, init_filters=4).count_params()

@@ -32,7 +32,7 @@ def _notebook03_mult_adds(model):
 
 NOTEBOOK03_MODELS = {
     "small": lambda: models.conv_net(
-        (28, 28, 1), 10, filters=(32, 64), convs_per_block=1, dense=(128,)
+        (28, 28, 1), 10, filters=(32, 64), convs_per_block=1, dense_units=(128,)
     ),
     "deck": models.deck_cnn,
     "recommended": lambda: models.conv_net(
@@ -40,7 +40,7 @@ NOTEBOOK03_MODELS = {
         10,
         filters=(32, 64),
         convs_per_block=(1, 2),
-        dense=(128,),
+        dense_units=(128,),
         batch_norm=True,
         dropout=0.3,
     ),
@@ -167,7 +167,7 @@ def test_errors():
         stats.mult_adds("vgg16")
     with pytest.raises(TypeError, match="`model` must be a keras.Model"):
         stats.summary_row(None)
-    model = models.conv_net((None, None, 3), 2, filters=(4,), global_pool=True)
+    model = models.conv_net((None, None, 3), 2, filters=(4,), pooling="avg")
     with pytest.raises(ValueError, match="fixed input_shape"):
         stats.mult_adds(model)
     assert stats.dense_share(keras.Sequential([keras.Input((3,)), keras.layers.ReLU()])) == 0.0

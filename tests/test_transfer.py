@@ -64,15 +64,18 @@ def test_small_backbone_with_a_classifier_on_top():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"input_shape": (28, 28)}, ValueError, "three positive ints"),
+        ({"input_shape": (28, 28)}, ValueError, "3 positive ints"),
         ({"input_shape": "28x28"}, TypeError, "input_shape"),
         ({"input_shape": (2, 2, 1)}, ValueError, "too small"),
-        ({"filters": ()}, ValueError, "non-empty tuple"),
+        ({"filters": ()}, ValueError, "`filters` must be a tuple of positive ints"),
+        ({"filters": 32}, TypeError, "`filters` must be a tuple of positive ints"),
         ({"filters": (32, 0)}, ValueError, "positive ints"),
         ({"num_classes": 1}, ValueError, "num_classes"),
         ({"num_classes": "5"}, TypeError, "num_classes"),
         ({"num_classes": 5, "classifier_activation": "nope"}, ValueError, "classifier_activation"),
-        ({"name": None}, TypeError, "name"),
+        ({"name": 5}, TypeError, "name"),
+        ({"name": ""}, ValueError, "name"),
+        ({"num_classes": 5, "pooling": None}, ValueError, "`pooling` must be 'avg' or 'max'"),
     ],
 )
 def test_small_backbone_rejects_bad_arguments(kwargs, error, match):

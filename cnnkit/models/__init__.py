@@ -1,8 +1,9 @@
 """Model builders of the course, one file per family.
 
 Each builder file imports only ``keras`` and the standard library, so an instructor can copy
-that file into an assignment and it runs (``efficientnet_lite_weights``, the loader of
-EfficientNet-Lite0's ImageNet weights, is not a builder: it also needs NumPy and cnnkit).
+that file into an assignment and it runs. The argument checks they share (and the
+``LocalResponseNormalization`` layer of ``alexnet.py`` and ``vgg.py``) are verbatim copies of
+``_shared.py``, written there once and copied by ``python -m cnnkit.models._shared``.
 """
 
 from cnnkit.models.alexnet import alexnet, zfnet

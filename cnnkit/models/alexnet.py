@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import keras
 
@@ -23,7 +23,112 @@ STEMS = ("paper", "small")
 """Accepted values of ``alexnet(stem=...)``."""
 
 
-@keras.saving.register_keras_serializable(package="cnnkit")
+# >>> shared (copied from cnnkit/models/_shared.py by python -m cnnkit.models._shared; edit there)
+
+
+def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str = "") -> NoReturn:
+    """Raise ``error``: "`name` must be <words>, got <value>." (with its type for TypeError)."""
+    kind, module = type(value).__qualname__, type(value).__module__
+    kind = kind if module == "builtins" else f"{module}.{kind}"
+    got = f"{kind}: {value!r}" if error is TypeError else repr(value)
+    raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
+
+
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
+               none: str = "") -> Any:  # fmt: skip
+    """An int (NumPy integers too) in [low, high]; None allowed when ``none`` says what it means."""
+    if value is None and none:
+        return None
+    words = f"an int {f'between {low} and {high}' if high is not None else f'>= {low}'}"
+    words += f" or None ({none})" if none else ""
+    if not _is_int(value):
+        _fail(TypeError, name, words, value)
+    if value < low or (high is not None and value > high):
+        _fail(ValueError, name, words, value)
+    return int(value)
+
+
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
+    return float(value)
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        _fail(TypeError, name, "True or False", value)
+    return value
+
+
+def _check_choice(value: Any, name: str, choices: tuple, hint: str = "") -> Any:
+    """One of ``choices`` (strings, and None when listed); TypeError for another type."""
+    if value is not None or None not in choices:
+        words = "one of " + ", ".join(map(repr, choices))
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value, hint)
+        if value not in choices:
+            _fail(ValueError, name, words, value, hint)
+    return value
+
+
+def _check_shape(value: Any, example: str, *, free_sides: bool = False) -> tuple:
+    """``input_shape``: (height, width, channels) positive ints (sides None if ``free_sides``)."""
+    words = f"a tuple of 3 positive ints (height, width, channels), e.g. {example}"
+    words += "; height and width may be None" if free_sides else ""
+    if not isinstance(value, tuple | list):
+        _fail(TypeError, "input_shape", words, value)
+    sides_ok = all((_is_int(d) and d > 0) or (d is None and free_sides) for d in value[:2])
+    if len(value) != 3 or not sides_ok or not (_is_int(value[2]) and value[2] > 0):
+        _fail(ValueError, "input_shape", words, value)
+    return tuple(None if d is None else int(d) for d in value)
+
+
+def _check_activation(value: Any, name: str, *, none: bool = True) -> Any:
+    """A Keras activation name, a callable, or None (logits) when ``none``."""
+    words = "a Keras activation name such as 'relu', a callable" + " or None" * none
+    if not ((value is None and none) or callable(value)):
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value)
+        try:
+            keras.activations.get(value)
+        except (ValueError, TypeError):
+            _fail(ValueError, name, words, value)
+    return value
+
+
+def _check_name(name: Any) -> None:
+    if name is not None and (not isinstance(name, str) or not name):
+        _fail(ValueError if name == "" else TypeError, "name", "a non-empty str or None", name)
+
+
+def _check_head(num_classes: Any, classifier_activation: Any, pooling: Any, name: Any, *,
+                pooled: bool = False) -> int | None:  # fmt: skip
+    """The arguments every builder has; ``pooled``: the classifier may follow ``pooling``."""
+    num_classes = _check_int(num_classes, "num_classes", 2, none="the convolutional base alone")
+    _check_activation(classifier_activation, "classifier_activation")
+    _check_choice(pooling, "pooling", (None, "avg", "max"))
+    _check_name(name)
+    if num_classes is not None and pooling is not None and not pooled:
+        _fail(ValueError, "pooling", "None with a classifier (it ends the base that "
+              "num_classes=None builds)", pooling)  # fmt: skip
+    return num_classes
+
+
+def _global_pool(x: Any, pooling: str | None) -> Any:
+    """The feature maps ``x`` (None), or their global average ("avg") or maximum ("max")."""
+    if pooling is None:
+        return x
+    layer = {"avg": keras.layers.GlobalAveragePooling2D, "max": keras.layers.GlobalMaxPooling2D}
+    return layer[pooling](name=f"{pooling}_pool")(x)
+
+
 class LocalResponseNormalization(keras.layers.Layer):
     """Local response normalisation across channels, a layer without parameters.
 
@@ -33,11 +138,11 @@ class LocalResponseNormalization(keras.layers.Layer):
 
     ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``:
     each activation is divided by a power of the energy of its neighbouring channels at
-    the same position (the same as ``tf.nn.local_response_normalization`` with
-    ``depth_radius=size // 2``). Written with ``keras.ops`` only, so it runs on any
-    Keras backend, and registered for saving: ``keras.models.load_model`` reads models
-    that contain it. (``cnnkit/models/alexnet.py`` and ``vgg.py`` carry the same layer,
-    so that each file runs alone.)
+    the same position (``tf.nn.local_response_normalization`` with
+    ``depth_radius=size // 2``), written with ``keras.ops`` so it runs on any backend.
+    ``alexnet.py`` and ``vgg.py`` carry identical copies, so that each file runs alone;
+    the first one imported registers the class as ``cnnkit>LocalResponseNormalization``
+    (``keras.models.load_model`` reads models that contain it) and the other reuses it.
 
     Args:
         size: number of channels in the window, odd (default 5, the paper's ``n``).
@@ -54,15 +159,10 @@ class LocalResponseNormalization(keras.layers.Layer):
     """
 
     def __init__(
-        self,
-        size: int = 5,
-        alpha: float = 1e-4,
-        beta: float = 0.75,
-        k: float = 2.0,
-        **kwargs: Any,
+        self, size: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: float = 2.0, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+        if not isinstance(size, numbers.Integral) or isinstance(size, bool):
             raise TypeError(f"`size` must be an odd int >= 1, got {type(size).__name__}: {size!r}.")
         if size < 1 or size % 2 == 0:
             raise ValueError(f"`size` must be an odd int >= 1, got {size!r}.")
@@ -77,86 +177,34 @@ class LocalResponseNormalization(keras.layers.Layer):
 
     def call(self, inputs: Any) -> Any:
         window = keras.ops.matmul(keras.ops.square(inputs), self._band)
-        # (k + alpha * window) ** -beta, written as exp(-beta * log(...)): the same
-        # values, and a gradient several times cheaper to compute than that of power.
+        # (k + alpha * window) ** -beta as exp(-beta * log(...)): the same values, and a
+        # gradient several times cheaper to compute than that of power.
         return inputs * keras.ops.exp(-self.beta * keras.ops.log(self.k + self.alpha * window))
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            **super().get_config(),
-            "size": self.size,
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "k": self.k,
-        }
+        config = {"size": self.size, "alpha": self.alpha, "beta": self.beta, "k": self.k}
+        return {**super().get_config(), **config}
 
 
-def _check_head(classifier_activation: Any, name: Any) -> None:
-    """``classifier_activation``: a Keras activation name or None; ``name``: a str or None."""
-    if classifier_activation is not None:
-        if not isinstance(classifier_activation, str):
-            raise TypeError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-                f"None (logits); got {type(classifier_activation).__name__}: "
-                f"{classifier_activation!r}."
-            )
-        try:
-            keras.activations.get(classifier_activation)
-        except (ValueError, TypeError) as err:
-            raise ValueError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-                f"None (logits); got {classifier_activation!r}."
-            ) from err
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+LocalResponseNormalization = keras.saving.get_registered_object(
+    "cnnkit>LocalResponseNormalization"
+) or keras.saving.register_keras_serializable("cnnkit")(LocalResponseNormalization)
+
+# <<< shared
 
 
-def _check(
-    input_shape: Any,
-    num_classes: Any,
-    width: Any,
-    dense_units: Any,
-    dropout: Any,
-    lrn: Any,
-    classifier_activation: Any,
-) -> dict[str, Any]:
-    """Check the arguments shared by the builders before any layer is built."""
-    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
-        raise TypeError(
-            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
-            f"e.g. (227, 227, 3); got {type(input_shape).__name__}: {input_shape!r}."
-        )
-    if len(input_shape) != 3 or not all(
-        isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in input_shape
-    ):
-        raise ValueError(
-            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
-            f"e.g. (227, 227, 3); got {input_shape!r}."
-        )
-    for arg, value, minimum in (("num_classes", num_classes, 2), ("dense_units", dense_units, 1)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(
-                f"`{arg}` must be an int >= {minimum}, got {type(value).__name__}: {value!r}."
-            )
-        if value < minimum:
-            raise ValueError(f"`{arg}` must be an int >= {minimum}, got {value!r}.")
-    for arg, value, bound in (("width", width, "> 0"), ("dropout", dropout, "in [0, 1)")):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
-                f"`{arg}` must be a number {bound}, got {type(value).__name__}: {value!r}."
-            )
-        if not (value > 0 if arg == "width" else 0 <= value < 1):
-            raise ValueError(f"`{arg}` must be a number {bound}, got {value!r}.")
-    if not isinstance(lrn, bool):
-        raise TypeError(f"`lrn` must be True or False, got {type(lrn).__name__}: {lrn!r}.")
-    return {
-        "input_shape": tuple(int(d) for d in input_shape),
-        "num_classes": int(num_classes),
-        "width": width,
-        "dense_units": int(dense_units),
-        "dropout": dropout,
-        "lrn": lrn,
-        "classifier_activation": classifier_activation,
+def _check(input_shape: Any, num_classes: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """Check the arguments shared by `alexnet` and `zfnet` before any layer is built."""
+    width, dropout, name = options["width"], options["dropout"], options.pop("name")
+    return options | {
+        "num_classes": _check_head(
+            num_classes, options["classifier_activation"], options["pooling"], name
+        ),
+        "input_shape": _check_shape(input_shape, "(227, 227, 3)"),
+        "width": _check_number(width, "width", "> 0", lambda v: v > 0),
+        "dense_units": _check_int(options["dense_units"], "dense_units", 1),
+        "dropout": _check_number(dropout, "dropout", "in [0, 1)", lambda v: 0 <= v < 1),
+        "lrn": _check_bool(options["lrn"], "lrn"),
     }
 
 
@@ -180,11 +228,7 @@ def _check_size(
 
 
 def _build(
-    conv1: tuple[int, int, int],
-    conv2_stride: int,
-    groups: int,
-    name: str,
-    options: dict[str, Any],
+    conv1: tuple[int, int, int], conv2_stride: int, groups: int, name: str, options: dict
 ) -> keras.Model:
     """The layers shared by AlexNet and ZF Net; ``conv1`` is (kernel, stride, zero padding).
 
@@ -215,6 +259,8 @@ def _build(
     x = conv(384, 3, "conv4", padding="same", groups=groups)(x)
     x = conv(256, 3, "conv5", padding="same", groups=groups)(x)
     x = keras.layers.MaxPooling2D(3, 2, name="pool5")(x)
+    if options["num_classes"] is None:
+        return keras.Model(inputs, _global_pool(x, options["pooling"]), name=name)
     x = keras.layers.Flatten(name="flatten")(x)
     for index in (6, 7):
         x = keras.layers.Dense(options["dense_units"], activation="relu", name=f"fc{index}")(x)
@@ -228,7 +274,7 @@ def _build(
 
 def alexnet(
     input_shape: Sequence[int] = (227, 227, 3),
-    num_classes: int = 1000,
+    num_classes: int | None = 1000,
     *,
     groups: int = 1,
     stem: str = "paper",
@@ -236,7 +282,8 @@ def alexnet(
     dense_units: int = 4096,
     dropout: float = 0.5,
     lrn: bool = True,
-    classifier_activation: str | None = "softmax",
+    pooling: str | None = None,
+    classifier_activation: Any = "softmax",
     name: str | None = None,
 ) -> keras.Model:
     """Instantiates AlexNet, the ILSVRC 2012 winner.
@@ -263,7 +310,8 @@ def alexnet(
     Args:
         input_shape: (height, width, channels), default (227, 227, 3). With
             ``stem="paper"`` the images need at least 67x67 pixels, with ``"small"`` 15x15.
-        num_classes: number of classes (>= 2), default 1000.
+        num_classes: number of classes (>= 2), default 1000; None for the convolutional
+            part alone (up to ``pool5``; ``dense_units`` and ``dropout`` then unused).
         groups: 1 (default, single stream) or 2 (the paper's two GPUs).
         stem: ``"paper"`` (default) or ``"small"`` (3x3 stride-1 first convolution).
         width: multiplier of the number of filters of every convolution (default 1.0;
@@ -271,9 +319,12 @@ def alexnet(
         dense_units: units of ``fc6`` and ``fc7`` (default 4096).
         dropout: dropout rate after ``fc6`` and ``fc7``, in [0, 1) (default 0.5).
         lrn: local response normalisation after ``conv1`` and ``conv2`` (default True).
-        classifier_activation: activation of ``predictions``: "softmax" (default) or
-            None for logits.
-        name: model name; default ``"alexnet"`` (``"alexnet_groups2"`` with two groups).
+        pooling: with ``num_classes=None``: None (the ``pool5`` maps), "avg" or "max"
+            (their global average or maximum).
+        classifier_activation: activation of ``predictions``: "softmax" (default),
+            another Keras name or callable, or None for logits.
+        name: model name; None (default) gives ``"alexnet"`` (``"alexnet_groups2"`` with
+            two groups).
 
     Returns:
         An uncompiled ``keras.Model``.
@@ -290,18 +341,11 @@ def alexnet(
         >>> small.count_params(), small.output_shape
         (366650, (None, 10))
     """
-    _check_head(classifier_activation, name)
-    options = _check(
-        input_shape, num_classes, width, dense_units, dropout, lrn, classifier_activation
-    )
-    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral):
-        raise TypeError(f"`groups` must be 1 or 2, got {type(groups).__name__}: {groups!r}.")
-    if groups not in (1, 2):
-        raise ValueError(
-            f"`groups` must be 1 (single stream) or 2 (the paper's two GPUs), got {groups!r}."
-        )
-    if stem not in STEMS:
-        raise ValueError(f"`stem` must be one of {STEMS}, got {stem!r}.")
+    options = _check(input_shape, num_classes, dict(
+        width=width, dense_units=dense_units, dropout=dropout, lrn=lrn, pooling=pooling,
+        classifier_activation=classifier_activation, name=name))  # fmt: skip
+    groups = _check_int(groups, "groups", 1, 2)
+    _check_choice(stem, "stem", STEMS, "Use stem='small' for 28x28 or 32x32 images.")
     if groups == 2 and any(max(1, round(f * width)) % 2 for f in (96, 256, 384)):
         raise ValueError(
             f"`width` {width!r} gives an odd number of filters, which two groups cannot "
@@ -314,18 +358,19 @@ def alexnet(
     else:
         _check_size(options, steps, "AlexNet with stem='small'", "Resize the images.")
     name = name or ("alexnet" if groups == 1 else "alexnet_groups2")
-    return _build(conv1, 1, int(groups), name, options)
+    return _build(conv1, 1, groups, name, options)
 
 
 def zfnet(
     input_shape: Sequence[int] = (224, 224, 3),
-    num_classes: int = 1000,
+    num_classes: int | None = 1000,
     *,
     width: float = 1.0,
     dense_units: int = 4096,
     dropout: float = 0.5,
     lrn: bool = True,
-    classifier_activation: str | None = "softmax",
+    pooling: str | None = None,
+    classifier_activation: Any = "softmax",
     name: str | None = None,
 ) -> keras.Model:
     """Instantiates ZF Net, AlexNet with a smaller first layer (ILSVRC 2013).
@@ -344,14 +389,17 @@ def zfnet(
 
     Args:
         input_shape: (height, width, channels), default (224, 224, 3); at least 53x53.
-        num_classes: number of classes (>= 2), default 1000.
+        num_classes: number of classes (>= 2), default 1000; None for the convolutional
+            part alone (up to ``pool5``; ``dense_units`` and ``dropout`` then unused).
         width: multiplier of the number of filters of every convolution (default 1.0).
         dense_units: units of ``fc6`` and ``fc7`` (default 4096).
         dropout: dropout rate after ``fc6`` and ``fc7``, in [0, 1) (default 0.5).
         lrn: local response normalisation after ``conv1`` and ``conv2`` (default True).
-        classifier_activation: activation of ``predictions``: "softmax" (default) or
-            None for logits.
-        name: model name; default ``"zfnet"``.
+        pooling: with ``num_classes=None``: None (the ``pool5`` maps), "avg" or "max"
+            (their global average or maximum).
+        classifier_activation: activation of ``predictions``: "softmax" (default),
+            another Keras name or callable, or None for logits.
+        name: model name; None (default) gives ``"zfnet"``.
 
     Returns:
         An uncompiled ``keras.Model``.
@@ -365,10 +413,9 @@ def zfnet(
         >>> model.count_params(), model.get_layer("pool5").output.shape
         (62357608, (None, 6, 6, 256))
     """
-    _check_head(classifier_activation, name)
-    options = _check(
-        input_shape, num_classes, width, dense_units, dropout, lrn, classifier_activation
-    )
+    options = _check(input_shape, num_classes, dict(
+        width=width, dense_units=dense_units, dropout=dropout, lrn=lrn, pooling=pooling,
+        classifier_activation=classifier_activation, name=name))  # fmt: skip
     steps = [(5, 2, "valid"), (3, 2, "same"), (5, 2, "valid"), (3, 2, "same"), (3, 2, "valid")]
     _check_size(options, steps, "ZF Net", "Resize the images, or use alexnet(stem='small').")
     return _build((7, 2, 1), 2, 1, name or "zfnet", options)

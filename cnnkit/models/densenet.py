@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import keras
 
@@ -34,53 +34,122 @@ STEMS = ("paper", "small")
 _EPSILON = 1.001e-5  # keras.applications' batch normalisation epsilon
 
 
-def _check_head(classifier_activation: Any, name: Any) -> None:
-    """``classifier_activation``: a Keras activation name or None; ``name``: a str or None."""
-    if classifier_activation is not None:
-        if not isinstance(classifier_activation, str):
-            raise TypeError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-                f"None (logits); got {type(classifier_activation).__name__}: "
-                f"{classifier_activation!r}."
-            )
-        try:
-            keras.activations.get(classifier_activation)
-        except (ValueError, TypeError) as err:
-            raise ValueError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-                f"None (logits); got {classifier_activation!r}."
-            ) from err
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+# >>> shared (copied from cnnkit/models/_shared.py by python -m cnnkit.models._shared; edit there)
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"`{name}` must be an int >= {minimum}, got {type(value).__name__}: {value!r}."
-        )
-    if value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}, got {value!r}.")
+def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str = "") -> NoReturn:
+    """Raise ``error``: "`name` must be <words>, got <value>." (with its type for TypeError)."""
+    kind, module = type(value).__qualname__, type(value).__module__
+    kind = kind if module == "builtins" else f"{module}.{kind}"
+    got = f"{kind}: {value!r}" if error is TypeError else repr(value)
+    raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
+
+
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
+               none: str = "") -> Any:  # fmt: skip
+    """An int (NumPy integers too) in [low, high]; None allowed when ``none`` says what it means."""
+    if value is None and none:
+        return None
+    words = f"an int {f'between {low} and {high}' if high is not None else f'>= {low}'}"
+    words += f" or None ({none})" if none else ""
+    if not _is_int(value):
+        _fail(TypeError, name, words, value)
+    if value < low or (high is not None and value > high):
+        _fail(ValueError, name, words, value)
     return int(value)
 
 
-def _check_bool(value: Any, name: str) -> None:
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
+    return float(value)
+
+
+def _check_bool(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"`{name}` must be True or False, got {type(value).__name__}: {value!r}.")
+        _fail(TypeError, name, "True or False", value)
+    return value
 
 
-def _check_compression(compression: Any) -> float:
-    if isinstance(compression, bool) or not isinstance(compression, numbers.Real):
-        raise TypeError(
-            f"`compression` must be a number in (0, 1], got {type(compression).__name__}: "
-            f"{compression!r}."
-        )
-    if not 0 < compression <= 1:
-        raise ValueError(
-            f"`compression` must be a number in (0, 1], got {compression!r}. "
-            "0.5 (DenseNet-BC) halves the channels; 1 keeps them."
-        )
-    return float(compression)
+def _check_choice(value: Any, name: str, choices: tuple, hint: str = "") -> Any:
+    """One of ``choices`` (strings, and None when listed); TypeError for another type."""
+    if value is not None or None not in choices:
+        words = "one of " + ", ".join(map(repr, choices))
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value, hint)
+        if value not in choices:
+            _fail(ValueError, name, words, value, hint)
+    return value
+
+
+def _check_ints(value: Any, name: str, *, empty: bool = False, example: str = "(32, 64)") -> list:
+    """A tuple (or list) of positive ints, e.g. the filters of each block."""
+    words = f"a tuple of positive ints{' (may be empty)' if empty else ''}, e.g. {example}"
+    if not isinstance(value, tuple | list):
+        _fail(TypeError, name, words, value)
+    if not all(_is_int(v) and v > 0 for v in value) or not (value or empty):
+        _fail(ValueError, name, words, value)
+    return [int(v) for v in value]
+
+
+def _check_shape(value: Any, example: str, *, free_sides: bool = False) -> tuple:
+    """``input_shape``: (height, width, channels) positive ints (sides None if ``free_sides``)."""
+    words = f"a tuple of 3 positive ints (height, width, channels), e.g. {example}"
+    words += "; height and width may be None" if free_sides else ""
+    if not isinstance(value, tuple | list):
+        _fail(TypeError, "input_shape", words, value)
+    sides_ok = all((_is_int(d) and d > 0) or (d is None and free_sides) for d in value[:2])
+    if len(value) != 3 or not sides_ok or not (_is_int(value[2]) and value[2] > 0):
+        _fail(ValueError, "input_shape", words, value)
+    return tuple(None if d is None else int(d) for d in value)
+
+
+def _check_activation(value: Any, name: str, *, none: bool = True) -> Any:
+    """A Keras activation name, a callable, or None (logits) when ``none``."""
+    words = "a Keras activation name such as 'relu', a callable" + " or None" * none
+    if not ((value is None and none) or callable(value)):
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value)
+        try:
+            keras.activations.get(value)
+        except (ValueError, TypeError):
+            _fail(ValueError, name, words, value)
+    return value
+
+
+def _check_name(name: Any) -> None:
+    if name is not None and (not isinstance(name, str) or not name):
+        _fail(ValueError if name == "" else TypeError, "name", "a non-empty str or None", name)
+
+
+def _check_head(num_classes: Any, classifier_activation: Any, pooling: Any, name: Any, *,
+                pooled: bool = False) -> int | None:  # fmt: skip
+    """The arguments every builder has; ``pooled``: the classifier may follow ``pooling``."""
+    num_classes = _check_int(num_classes, "num_classes", 2, none="the convolutional base alone")
+    _check_activation(classifier_activation, "classifier_activation")
+    _check_choice(pooling, "pooling", (None, "avg", "max"))
+    _check_name(name)
+    if num_classes is not None and pooling is not None and not pooled:
+        _fail(ValueError, "pooling", "None with a classifier (it ends the base that "
+              "num_classes=None builds)", pooling)  # fmt: skip
+    return num_classes
+
+
+def _global_pool(x: Any, pooling: str | None) -> Any:
+    """The feature maps ``x`` (None), or their global average ("avg") or maximum ("max")."""
+    if pooling is None:
+        return x
+    layer = {"avg": keras.layers.GlobalAveragePooling2D, "max": keras.layers.GlobalMaxPooling2D}
+    return layer[pooling](name=f"{pooling}_pool")(x)
+
+# <<< shared
 
 
 def _named(name: str | None, suffix: str) -> str | None:
@@ -128,7 +197,8 @@ def dense_block(
         A Keras tensor with the same height and width and ``c0 + L * k`` channels.
 
     Raises:
-        TypeError: ``num_layers``, ``growth_rate`` or ``bottleneck`` has the wrong type.
+        TypeError: ``num_layers``, ``growth_rate``, ``bottleneck`` or ``name`` has the
+            wrong type.
         ValueError: ``num_layers`` or ``growth_rate`` is < 1.
 
     Example:
@@ -136,9 +206,10 @@ def dense_block(
         >>> dense_block(inputs, 6, 32, name="dense_block1").shape   # 64 + 6 * 32
         (None, 8, 8, 256)
     """
-    _check_int(num_layers, "num_layers", 1)
-    _check_int(growth_rate, "growth_rate", 1)
+    num_layers = _check_int(num_layers, "num_layers")
+    growth_rate = _check_int(growth_rate, "growth_rate")
     _check_bool(bottleneck, "bottleneck")
+    _check_name(name)
     for i in range(1, num_layers + 1):
         layer = _named(name, f"layer{i}")
         if bottleneck:
@@ -176,73 +247,25 @@ def transition(x: Any, compression: float = 0.5, *, name: str | None = None) -> 
         >>> transition(keras.Input((56, 56, 256)), name="transition1").shape
         (None, 28, 28, 128)
     """
-    compression = _check_compression(compression)
+    compression = _check_number(compression, "compression", "in (0, 1]", lambda v: 0 < v <= 1)
+    _check_name(name)
     x = _bn_relu_conv(x, max(1, int(x.shape[-1] * compression)), 1, name)
     return keras.layers.AveragePooling2D(2, 2, name=_named(name, "pool"))(x)
 
 
-def _check(
-    input_shape: Any,
-    num_classes: Any,
-    growth_rate: Any,
-    init_filters: Any,
-    compression: Any,
-    stem: Any,
-) -> tuple[int, ...]:
-    """Check the arguments of `densenet` before any layer is built."""
-    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
-        raise TypeError(
-            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
-            f"e.g. (224, 224, 3); got {type(input_shape).__name__}: {input_shape!r}."
-        )
-    if len(input_shape) != 3 or not all(
-        isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in input_shape
-    ):
-        raise ValueError(
-            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
-            f"e.g. (224, 224, 3); got {input_shape!r}."
-        )
-    _check_int(num_classes, "num_classes", 2)
-    _check_int(growth_rate, "growth_rate", 1)
-    if init_filters is not None:
-        _check_int(init_filters, "init_filters", 1)
-    _check_compression(compression)
-    if stem not in STEMS:
-        raise ValueError(
-            f"`stem` must be one of {STEMS}, got {stem!r}. Use 'small' for 28x28 or 32x32 images."
-        )
-    return tuple(int(d) for d in input_shape)
-
-
 def _check_blocks(depth: Any, blocks: Any) -> tuple[int, ...]:
-    if blocks is None:
-        if isinstance(depth, bool) or not isinstance(depth, numbers.Integral):
-            raise TypeError(
-                f"`depth` must be one of {tuple(BLOCKS)}, got {type(depth).__name__}: {depth!r}."
-            )
-        if depth not in BLOCKS:
-            raise ValueError(
-                f"`depth` must be one of {tuple(BLOCKS)}, got {depth!r}. For another "
-                "network pass `blocks`, the layers of each dense block, e.g. (4, 4, 4)."
-            )
-        return BLOCKS[depth]
-    if (
-        isinstance(blocks, (str, bytes))
-        or not isinstance(blocks, Sequence)
-        or not blocks
-        or not all(isinstance(b, numbers.Integral) and not isinstance(b, bool) for b in blocks)
-    ):
-        raise TypeError(
-            f"`blocks` must be a sequence of ints such as (6, 12, 24, 16), got {blocks!r}."
-        )
-    if min(blocks) < 1:
-        raise ValueError(f"`blocks` must contain ints >= 1, got {blocks!r}.")
-    return tuple(int(b) for b in blocks)
+    if blocks is not None:
+        return tuple(_check_ints(blocks, "blocks", example="(6, 12, 24, 16)"))
+    hint = "For another network pass `blocks`, the layers of each dense block, e.g. (4, 4, 4)."
+    words = f"one of {', '.join(map(str, BLOCKS))}"
+    if not _is_int(depth) or depth not in BLOCKS:
+        _fail(ValueError if _is_int(depth) else TypeError, "depth", words, depth, hint)
+    return BLOCKS[depth]
 
 
 def densenet(
     input_shape: Sequence[int] = (224, 224, 3),
-    num_classes: int = 1000,
+    num_classes: int | None = 1000,
     *,
     depth: int = 121,
     blocks: Sequence[int] | None = None,
@@ -251,7 +274,8 @@ def densenet(
     compression: float = 0.5,
     bottleneck: bool = True,
     stem: str = "paper",
-    classifier_activation: str | None = "softmax",
+    pooling: str | None = None,
+    classifier_activation: Any = "softmax",
     name: str | None = None,
 ) -> keras.Model:
     """Instantiates a DenseNet (DenseNet-BC: bottlenecks and compression), default DenseNet-121.
@@ -279,7 +303,8 @@ def densenet(
 
     Args:
         input_shape: (height, width, channels), default (224, 224, 3).
-        num_classes: number of classes (>= 2), default 1000.
+        num_classes: number of classes (>= 2), default 1000; None for the convolutional
+            part alone (up to the final ``bn`` and ``relu``, as in ``keras.applications``).
         depth: 121 (default), 169 or 201: the block sizes of ``BLOCKS``.
         blocks: layers of each dense block, e.g. (4, 4, 4); overrides ``depth``.
         growth_rate: ``k``, maps added by each layer (default 32).
@@ -287,9 +312,12 @@ def densenet(
         compression: ``theta`` of the transitions, in (0, 1] (default 0.5).
         bottleneck: 1x1 bottleneck convolutions in the dense layers (default True).
         stem: ``"paper"`` (default) or ``"small"``.
-        classifier_activation: activation of ``predictions``: "softmax" (default) or
-            None for logits.
-        name: model name; default ``"densenet121"`` (``"densenet"`` with ``blocks``).
+        pooling: with ``num_classes=None``: None (the last feature maps), "avg" or "max"
+            (their global average or maximum).
+        classifier_activation: activation of ``predictions``: "softmax" (default),
+            another Keras name or callable, or None for logits.
+        name: model name; None (default) gives ``"densenet121"`` (``"densenet"`` with
+            ``blocks``).
 
     Returns:
         An uncompiled ``keras.Model``.
@@ -307,9 +335,13 @@ def densenet(
         >>> small.count_params(), small.get_layer("dense_block3_layer4_concat").output.shape
         (105190, (None, 7, 7, 90))
     """
-    _check_head(classifier_activation, name)
-    input_shape = _check(input_shape, num_classes, growth_rate, init_filters, compression, stem)
+    num_classes = _check_head(num_classes, classifier_activation, pooling, name)
+    input_shape = _check_shape(input_shape, "(224, 224, 3)")
+    growth_rate = _check_int(growth_rate, "growth_rate")
+    init_filters = _check_int(init_filters, "init_filters", none="2 * growth_rate")
+    _check_number(compression, "compression", "in (0, 1]", lambda v: 0 < v <= 1)
     _check_bool(bottleneck, "bottleneck")
+    _check_choice(stem, "stem", STEMS, "Use 'small' for 28x28 or 32x32 images.")
     layers_per_block = _check_blocks(depth, blocks)
     side = min(input_shape[:2])
     if stem == "paper":
@@ -338,9 +370,9 @@ def densenet(
             x = transition(x, compression, name=f"transition{b}")
     x = keras.layers.BatchNormalization(epsilon=_EPSILON, name="bn")(x)
     x = keras.layers.ReLU(name="relu")(x)
+    name = name or ("densenet" if blocks is not None else f"densenet{depth}")
+    if num_classes is None:
+        return keras.Model(inputs, _global_pool(x, pooling), name=name)
     x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(
-        x
-    )
-    default = "densenet" if blocks is not None else f"densenet{depth}"
-    return keras.Model(inputs, outputs, name=name or default)
+    x = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
+    return keras.Model(inputs, x, name=name)

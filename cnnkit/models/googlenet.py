@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import keras
 
@@ -37,34 +37,106 @@ STEMS = ("paper", "small")
 """Accepted values of ``googlenet(stem=...)``."""
 
 
-def _check_head(classifier_activation: Any, name: Any) -> None:
-    """``classifier_activation``: a Keras activation name or None; ``name``: a str or None."""
-    if classifier_activation is not None:
-        if not isinstance(classifier_activation, str):
-            raise TypeError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-                f"None (logits); got {type(classifier_activation).__name__}: "
-                f"{classifier_activation!r}."
-            )
-        try:
-            keras.activations.get(classifier_activation)
-        except (ValueError, TypeError) as err:
-            raise ValueError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-                f"None (logits); got {classifier_activation!r}."
-            ) from err
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+# >>> shared (copied from cnnkit/models/_shared.py by python -m cnnkit.models._shared; edit there)
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"`{name}` must be an int >= {minimum}, got {type(value).__name__}: {value!r}."
-        )
-    if value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}, got {value!r}.")
+def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str = "") -> NoReturn:
+    """Raise ``error``: "`name` must be <words>, got <value>." (with its type for TypeError)."""
+    kind, module = type(value).__qualname__, type(value).__module__
+    kind = kind if module == "builtins" else f"{module}.{kind}"
+    got = f"{kind}: {value!r}" if error is TypeError else repr(value)
+    raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
+
+
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
+               none: str = "") -> Any:  # fmt: skip
+    """An int (NumPy integers too) in [low, high]; None allowed when ``none`` says what it means."""
+    if value is None and none:
+        return None
+    words = f"an int {f'between {low} and {high}' if high is not None else f'>= {low}'}"
+    words += f" or None ({none})" if none else ""
+    if not _is_int(value):
+        _fail(TypeError, name, words, value)
+    if value < low or (high is not None and value > high):
+        _fail(ValueError, name, words, value)
     return int(value)
+
+
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
+    return float(value)
+
+
+def _check_choice(value: Any, name: str, choices: tuple, hint: str = "") -> Any:
+    """One of ``choices`` (strings, and None when listed); TypeError for another type."""
+    if value is not None or None not in choices:
+        words = "one of " + ", ".join(map(repr, choices))
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value, hint)
+        if value not in choices:
+            _fail(ValueError, name, words, value, hint)
+    return value
+
+
+def _check_shape(value: Any, example: str, *, free_sides: bool = False) -> tuple:
+    """``input_shape``: (height, width, channels) positive ints (sides None if ``free_sides``)."""
+    words = f"a tuple of 3 positive ints (height, width, channels), e.g. {example}"
+    words += "; height and width may be None" if free_sides else ""
+    if not isinstance(value, tuple | list):
+        _fail(TypeError, "input_shape", words, value)
+    sides_ok = all((_is_int(d) and d > 0) or (d is None and free_sides) for d in value[:2])
+    if len(value) != 3 or not sides_ok or not (_is_int(value[2]) and value[2] > 0):
+        _fail(ValueError, "input_shape", words, value)
+    return tuple(None if d is None else int(d) for d in value)
+
+
+def _check_activation(value: Any, name: str, *, none: bool = True) -> Any:
+    """A Keras activation name, a callable, or None (logits) when ``none``."""
+    words = "a Keras activation name such as 'relu', a callable" + " or None" * none
+    if not ((value is None and none) or callable(value)):
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value)
+        try:
+            keras.activations.get(value)
+        except (ValueError, TypeError):
+            _fail(ValueError, name, words, value)
+    return value
+
+
+def _check_name(name: Any) -> None:
+    if name is not None and (not isinstance(name, str) or not name):
+        _fail(ValueError if name == "" else TypeError, "name", "a non-empty str or None", name)
+
+
+def _check_head(num_classes: Any, classifier_activation: Any, pooling: Any, name: Any, *,
+                pooled: bool = False) -> int | None:  # fmt: skip
+    """The arguments every builder has; ``pooled``: the classifier may follow ``pooling``."""
+    num_classes = _check_int(num_classes, "num_classes", 2, none="the convolutional base alone")
+    _check_activation(classifier_activation, "classifier_activation")
+    _check_choice(pooling, "pooling", (None, "avg", "max"))
+    _check_name(name)
+    if num_classes is not None and pooling is not None and not pooled:
+        _fail(ValueError, "pooling", "None with a classifier (it ends the base that "
+              "num_classes=None builds)", pooling)  # fmt: skip
+    return num_classes
+
+
+def _global_pool(x: Any, pooling: str | None) -> Any:
+    """The feature maps ``x`` (None), or their global average ("avg") or maximum ("max")."""
+    if pooling is None:
+        return x
+    layer = {"avg": keras.layers.GlobalAveragePooling2D, "max": keras.layers.GlobalMaxPooling2D}
+    return layer[pooling](name=f"{pooling}_pool")(x)
+
+# <<< shared
 
 
 def _conv(x: Any, filters: int, size: int, name: str | None, strides: int = 1) -> Any:
@@ -114,7 +186,7 @@ def inception_block(
         The concatenated feature maps, a Keras tensor.
 
     Raises:
-        TypeError: a filter count is not an int.
+        TypeError: a filter count is not an int, or ``name`` not a str or None.
         ValueError: a filter count is < 1.
 
     Example:
@@ -126,8 +198,10 @@ def inception_block(
         163696
     """
     filters = {"f1": f1, "f3_reduce": f3_reduce, "f3": f3, "f5_reduce": f5_reduce, "f5": f5}
-    for arg, value in {**filters, "pool_proj": pool_proj}.items():
-        _check_int(value, arg, 1)
+    f1, f3_reduce, f3, f5_reduce, f5, pool_proj = (
+        _check_int(value, arg) for arg, value in {**filters, "pool_proj": pool_proj}.items()
+    )
+    _check_name(name)
 
     def named(suffix: str) -> str | None:
         return f"{name}_{suffix}" if name else None
@@ -140,45 +214,15 @@ def inception_block(
     return keras.layers.Concatenate(name=named("output"))([branch1, branch3, branch5, branch_pool])
 
 
-def _check(
-    input_shape: Any, num_classes: Any, stem: Any, width: Any, dropout: Any
-) -> tuple[int, ...]:
-    """Check the arguments of `googlenet` before any layer is built."""
-    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
-        raise TypeError(
-            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
-            f"e.g. (224, 224, 3); got {type(input_shape).__name__}: {input_shape!r}."
-        )
-    if len(input_shape) != 3 or not all(
-        isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in input_shape
-    ):
-        raise ValueError(
-            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
-            f"e.g. (224, 224, 3); got {input_shape!r}."
-        )
-    _check_int(num_classes, "num_classes", 2)
-    if stem not in STEMS:
-        raise ValueError(
-            f"`stem` must be one of {STEMS}, got {stem!r}. Use 'small' for 28x28 or 32x32 images."
-        )
-    for arg, value, bound in (("width", width, "> 0"), ("dropout", dropout, "in [0, 1)")):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
-                f"`{arg}` must be a number {bound}, got {type(value).__name__}: {value!r}."
-            )
-        if not (value > 0 if arg == "width" else 0 <= value < 1):
-            raise ValueError(f"`{arg}` must be a number {bound}, got {value!r}.")
-    return tuple(int(d) for d in input_shape)
-
-
 def googlenet(
     input_shape: Sequence[int] = (224, 224, 3),
-    num_classes: int = 1000,
+    num_classes: int | None = 1000,
     *,
     stem: str = "paper",
     width: float = 1.0,
     dropout: float = 0.4,
-    classifier_activation: str | None = "softmax",
+    pooling: str | None = None,
+    classifier_activation: Any = "softmax",
     name: str | None = None,
 ) -> keras.Model:
     """Instantiates GoogLeNet (Inception v1), the ILSVRC 2014 winner, as in the paper's Table 1.
@@ -214,13 +258,16 @@ def googlenet(
     Args:
         input_shape: (height, width, channels), default (224, 224, 3). Any size
             works (the poolings pad); at 224x224 the last modules see 7x7 maps.
-        num_classes: number of classes (>= 2), default 1000.
+        num_classes: number of classes (>= 2), default 1000; None for the convolutional
+            part alone (up to ``inception_5b``; ``dropout`` then unused).
         stem: ``"paper"`` (default) or ``"small"``.
         width: multiplier of the number of filters of every convolution (default 1.0).
         dropout: dropout rate before ``predictions``, in [0, 1) (default 0.4).
-        classifier_activation: activation of ``predictions``: "softmax" (default) or
-            None for logits.
-        name: model name; default ``"googlenet"``.
+        pooling: with ``num_classes=None``: None (the ``inception_5b`` maps), "avg" or
+            "max" (their global average or maximum).
+        classifier_activation: activation of ``predictions``: "softmax" (default),
+            another Keras name or callable, or None for logits.
+        name: model name; None (default) gives ``"googlenet"``.
 
     Returns:
         An uncompiled ``keras.Model``.
@@ -237,8 +284,11 @@ def googlenet(
         >>> small.count_params(), small.get_layer("inception_3a_output").output.shape
         (376838, (None, 14, 14, 64))
     """
-    _check_head(classifier_activation, name)
-    input_shape = _check(input_shape, num_classes, stem, width, dropout)
+    num_classes = _check_head(num_classes, classifier_activation, pooling, name)
+    input_shape = _check_shape(input_shape, "(224, 224, 3)")
+    _check_choice(stem, "stem", STEMS, "Use 'small' for 28x28 or 32x32 images.")
+    width = _check_number(width, "width", "> 0", lambda v: v > 0)
+    dropout = _check_number(dropout, "dropout", "in [0, 1)", lambda v: 0 <= v < 1)
 
     def scaled(filters: int) -> int:
         return max(1, round(filters * width))
@@ -256,10 +306,10 @@ def googlenet(
         x = inception_block(x, *(scaled(f) for f in filters), name=f"inception_{key}")
         if key in ("3b", "4e"):
             x = keras.layers.MaxPooling2D(3, 2, padding="same", name=f"pool{key[0]}")(x)
+    if num_classes is None:
+        return keras.Model(inputs, _global_pool(x, pooling), name=name or "googlenet")
     x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
-    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(
-        x
-    )
-    return keras.Model(inputs, outputs, name=name or "googlenet")
+    x = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
+    return keras.Model(inputs, x, name=name or "googlenet")

@@ -4,7 +4,8 @@
 block) or a 1x1-3x3-1x1 bottleneck, whose output is added to the block's input (the
 shortcut). `resnet` stacks them into the ImageNet networks of the paper's table 1
 (ResNet-18, 34, 50, 101, 152) or into the small networks of its CIFAR-10 experiments
-(section 4.2: depth 6n + 2, three stages of n basic blocks). `plain=True` builds the same
+(section 4.2: depth 6n + 2, three stages of n basic blocks; ``stem="small"``, the name the
+other builders give their variant for small images). `plain=True` builds the same
 network without the shortcuts: the "plain" networks of the degradation experiment.
 
 This module depends on ``keras`` and the standard library alone, so an instructor can
@@ -13,8 +14,10 @@ copy it into an assignment and it runs.
 
 from __future__ import annotations
 
+import numbers
+import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import keras
 from keras import layers
@@ -28,51 +31,118 @@ IMAGENET_DEPTHS = {18: (2, 2, 2, 2), 34: (3, 4, 6, 3), 50: (3, 4, 6, 3),
 SHORTCUTS = ("projection", "padding")
 """Accepted values of ``shortcut``: option B (1x1 projection) or A (zero padding)."""
 
-STYLES = ("imagenet", "cifar")
-"""Accepted values of ``resnet(style=...)``."""
+STEMS = ("paper", "small")
+"""Accepted values of ``resnet(stem=...)``: the ImageNet networks or the CIFAR-10 ones."""
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+# >>> shared (copied from cnnkit/models/_shared.py by python -m cnnkit.models._shared; edit there)
 
 
-def _check_bool(value: Any, name: str) -> None:
+def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str = "") -> NoReturn:
+    """Raise ``error``: "`name` must be <words>, got <value>." (with its type for TypeError)."""
+    kind, module = type(value).__qualname__, type(value).__module__
+    kind = kind if module == "builtins" else f"{module}.{kind}"
+    got = f"{kind}: {value!r}" if error is TypeError else repr(value)
+    raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
+
+
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
+               none: str = "") -> Any:  # fmt: skip
+    """An int (NumPy integers too) in [low, high]; None allowed when ``none`` says what it means."""
+    if value is None and none:
+        return None
+    words = f"an int {f'between {low} and {high}' if high is not None else f'>= {low}'}"
+    words += f" or None ({none})" if none else ""
+    if not _is_int(value):
+        _fail(TypeError, name, words, value)
+    if value < low or (high is not None and value > high):
+        _fail(ValueError, name, words, value)
+    return int(value)
+
+
+def _check_bool(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"`{name}` must be True or False, got {value!r}.")
+        _fail(TypeError, name, "True or False", value)
+    return value
 
 
-def _check_choice(value: Any, name: str, choices: Sequence[str]) -> None:
-    if value not in choices:
-        raise ValueError(f"`{name}` must be one of {tuple(choices)}, got {value!r}.")
+def _check_choice(value: Any, name: str, choices: tuple, hint: str = "") -> Any:
+    """One of ``choices`` (strings, and None when listed); TypeError for another type."""
+    if value is not None or None not in choices:
+        words = "one of " + ", ".join(map(repr, choices))
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value, hint)
+        if value not in choices:
+            _fail(ValueError, name, words, value, hint)
+    return value
 
 
-def _check_positive_int(value: Any, name: str) -> None:
-    if not _is_int(value) or value < 1:
-        raise ValueError(f"`{name}` must be a positive int, got {value!r}.")
+def _check_shape(value: Any, example: str, *, free_sides: bool = False) -> tuple:
+    """``input_shape``: (height, width, channels) positive ints (sides None if ``free_sides``)."""
+    words = f"a tuple of 3 positive ints (height, width, channels), e.g. {example}"
+    words += "; height and width may be None" if free_sides else ""
+    if not isinstance(value, tuple | list):
+        _fail(TypeError, "input_shape", words, value)
+    sides_ok = all((_is_int(d) and d > 0) or (d is None and free_sides) for d in value[:2])
+    if len(value) != 3 or not sides_ok or not (_is_int(value[2]) and value[2] > 0):
+        _fail(ValueError, "input_shape", words, value)
+    return tuple(None if d is None else int(d) for d in value)
+
+
+def _check_activation(value: Any, name: str, *, none: bool = True) -> Any:
+    """A Keras activation name, a callable, or None (logits) when ``none``."""
+    words = "a Keras activation name such as 'relu', a callable" + " or None" * none
+    if not ((value is None and none) or callable(value)):
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value)
+        try:
+            keras.activations.get(value)
+        except (ValueError, TypeError):
+            _fail(ValueError, name, words, value)
+    return value
 
 
 def _check_name(name: Any) -> None:
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+    if name is not None and (not isinstance(name, str) or not name):
+        _fail(ValueError if name == "" else TypeError, "name", "a non-empty str or None", name)
 
 
-def _check_activation(classifier_activation: Any) -> None:
-    """A Keras activation name or None (logits), as ``keras.applications`` accepts."""
-    if classifier_activation is None:
-        return
-    if not isinstance(classifier_activation, str):
-        raise TypeError(
-            "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-            f"None (logits); got {type(classifier_activation).__name__}: "
-            f"{classifier_activation!r}."
-        )
-    try:
-        keras.activations.get(classifier_activation)
-    except (ValueError, TypeError) as err:
-        raise ValueError(
-            "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-            f"None (logits); got {classifier_activation!r}."
-        ) from err
+def _check_head(num_classes: Any, classifier_activation: Any, pooling: Any, name: Any, *,
+                pooled: bool = False) -> int | None:  # fmt: skip
+    """The arguments every builder has; ``pooled``: the classifier may follow ``pooling``."""
+    num_classes = _check_int(num_classes, "num_classes", 2, none="the convolutional base alone")
+    _check_activation(classifier_activation, "classifier_activation")
+    _check_choice(pooling, "pooling", (None, "avg", "max"))
+    _check_name(name)
+    if num_classes is not None and pooling is not None and not pooled:
+        _fail(ValueError, "pooling", "None with a classifier (it ends the base that "
+              "num_classes=None builds)", pooling)  # fmt: skip
+    return num_classes
+
+
+def _global_pool(x: Any, pooling: str | None) -> Any:
+    """The feature maps ``x`` (None), or their global average ("avg") or maximum ("max")."""
+    if pooling is None:
+        return x
+    layer = {"avg": keras.layers.GlobalAveragePooling2D, "max": keras.layers.GlobalMaxPooling2D}
+    return layer[pooling](name=f"{pooling}_pool")(x)
+
+
+def _renamed(new: Any, old: Any, new_name: str, old_name: str, default: Any) -> Any:
+    """A renamed keyword's value: ``new``, or ``old`` (if given) with a DeprecationWarning."""
+    if old is None:
+        return new
+    if new != default:
+        raise TypeError(f"Pass `{new_name}` only: `{old_name}` is its old name.")
+    message = f"`{old_name}` is now `{new_name}`; the old name goes in the next release."
+    warnings.warn(message, DeprecationWarning, stacklevel=3)
+    return old
+
+# <<< shared
 
 
 def _named(name: str | None, suffix: str) -> str | None:
@@ -134,9 +204,8 @@ def residual_block(
         The output tensor: ``filters`` channels (``4 * filters`` for a bottleneck).
 
     Raises:
-        ValueError: if ``filters``, ``stride`` or ``shortcut`` are not valid.
-        TypeError: if ``bottleneck`` or ``plain`` are not True or False, or ``name`` is not
-            a str or None.
+        TypeError: if an argument has the wrong type (the message names it).
+        ValueError: if ``filters``, ``stride`` or ``shortcut`` has a wrong value.
 
     Example:
         >>> inputs = keras.Input((8, 8, 16))
@@ -147,9 +216,8 @@ def residual_block(
         >>> tuple(down.shape)
         (None, 4, 4, 32)
     """
-    _check_positive_int(filters, "filters")
-    if stride not in (1, 2) or not _is_int(stride):
-        raise ValueError(f"`stride` must be 1 or 2, got {stride!r}.")
+    filters = _check_int(filters, "filters")
+    stride = _check_int(stride, "stride", 1, 2)
     _check_bool(bottleneck, "bottleneck")
     _check_bool(plain, "plain")
     _check_choice(shortcut, "shortcut", SHORTCUTS)
@@ -186,37 +254,36 @@ def _shortcut(x: Any, channels: int, stride: int, kind: str, name: str | None) -
     return keras.ops.pad(x, [[0, 0], [0, 0], [0, 0], [extra // 2, extra - extra // 2]])
 
 
-def _stages(depth: int, style: str, width: int | None) -> tuple[list[int], list[int], bool]:
+def _stages(depth: Any, stem: str, filters: int | None) -> tuple[list, list, bool]:
     """Blocks per stage, filters per stage and whether the blocks are bottlenecks."""
-    if style == "imagenet":
-        if depth not in IMAGENET_DEPTHS:
-            raise ValueError(
-                f'`depth` must be one of {tuple(IMAGENET_DEPTHS)} with style="imagenet", '
-                f'got {depth!r}; for small images use style="cifar" and depth 6n + 2 '
-                "(8, 14, 20, 32, 44, 56, 110)."
-            )
-        base = width or 64
+    if stem == "paper":
+        words = f'one of {", ".join(map(str, IMAGENET_DEPTHS))} with stem="paper"'
+        hint = 'For small images use stem="small" and depth 6n + 2 (8, 14, 20, 32, 44, 56, 110).'
+        if not _is_int(depth) or depth not in IMAGENET_DEPTHS:
+            _fail(ValueError if _is_int(depth) else TypeError, "depth", words, depth, hint)
+        base = filters or 64
         return list(IMAGENET_DEPTHS[depth]), [base * 2**i for i in range(4)], depth >= 50
-    if not _is_int(depth) or depth < 8 or (depth - 2) % 6:
-        raise ValueError(
-            f'`depth` must be 6n + 2 with n >= 1 (8, 14, 20, 32, 44, 56, 110) with style="cifar", '
-            f"got {depth!r}."
-        )
-    base = width or 16
+    depth = _check_int(depth, "depth", 8)
+    if (depth - 2) % 6:
+        _fail(ValueError, "depth", 'of the form 6n + 2 (8, 14, 20, 32, 44, 56, 110) with '
+              'stem="small"', depth)  # fmt: skip
+    base = filters or 16
     return [(depth - 2) // 6] * 3, [base, 2 * base, 4 * base], False
 
 
 def resnet(
     input_shape: Sequence[int] = (224, 224, 3),
-    num_classes: int = 1000,
+    num_classes: int | None = 1000,
     *,
     depth: int = 50,
-    style: str | None = None,
+    stem: str | None = None,
     plain: bool = False,
     shortcut: str | None = None,
-    width: int | None = None,
-    classifier_activation: str | None = "softmax",
+    init_filters: int | None = None,
+    pooling: str | None = None,
+    classifier_activation: Any = "softmax",
     name: str | None = None,
+    width: int | None = None,
 ) -> keras.Model:
     """Instantiates a ResNet (or, with ``plain=True``, the same network without shortcuts).
 
@@ -224,44 +291,48 @@ def resnet(
     - K. He, X. Zhang, S. Ren, J. Sun, "Deep Residual Learning for Image Recognition",
       CVPR 2016 (table 1: ImageNet networks; section 4.2: CIFAR-10 networks).
 
-    ``depth`` is keyword-only. Two styles:
+    ``depth`` is keyword-only. Two stems, as in the other builders of the course:
 
-    - ``"imagenet"`` (depth 18, 34, 50, 101 or 152): conv 7x7/2 with 64 filters, max pool
-      3x3/2, four stages ``conv2`` to ``conv5`` of basic blocks (18, 34) or bottlenecks
-      (50 and deeper) with 64, 128, 256, 512 filters, global average pooling and one dense
-      layer. Shortcuts: identity, projection where the shape changes (option B).
-      ResNet-50 has 25,557,032 trainable parameters, as in torchvision.
-    - ``"cifar"`` (depth 6n + 2: 8, 14, 20, 32, 44, 56, 110...): conv 3x3 with 16
-      filters, three stages ``conv2`` to ``conv4`` of n basic blocks with 16, 32, 64
-      filters (strides 1, 2, 2), global average pooling and one dense layer. Shortcuts:
-      identity, zero padding where the shape changes (option A, as in the paper), so
-      ``plain=True`` has exactly the same parameters. Suits 28x28x1 or 32x32x3 images.
+    - ``"paper"`` (the ImageNet networks, depth 18, 34, 50, 101 or 152): conv 7x7/2 with
+      64 filters, max pool 3x3/2, four stages ``conv2`` to ``conv5`` of basic blocks (18,
+      34) or bottlenecks (50 and deeper) with 64, 128, 256, 512 filters, global average
+      pooling and one dense layer. Shortcuts: identity, projection where the shape changes
+      (option B). ResNet-50 has 25,557,032 trainable parameters, as in torchvision.
+    - ``"small"`` (the CIFAR-10 networks, depth 6n + 2: 8, 14, 20, 32, 44, 56, 110...):
+      conv 3x3 with 16 filters, three stages ``conv2`` to ``conv4`` of n basic blocks with
+      16, 32, 64 filters (strides 1, 2, 2), global average pooling and one dense layer.
+      Shortcuts: identity, zero padding where the shape changes (option A, as in the
+      paper), so ``plain=True`` has exactly the same parameters. Suits 28x28x1 or 32x32x3.
 
-    ``style=None`` chooses ``"imagenet"`` for depths 18, 34, 50, 101 and 152 and
-    ``"cifar"`` otherwise (pass ``style="cifar"`` for the CIFAR-style 50- or 152-layer
-    networks). The ``depth`` counts the weight layers: convolutions of the residual
-    branches, the first convolution and the dense layer (not projections or BN).
+    ``stem=None`` chooses ``"paper"`` for depths 18, 34, 50, 101 and 152 and ``"small"``
+    otherwise (pass ``stem="small"`` for the CIFAR-style 50- or 152-layer networks). The
+    ``depth`` counts the weight layers: convolutions of the residual branches, the first
+    convolution and the dense layer (not projections or BN).
 
     Args:
         input_shape: (height, width, channels) of one image; default (224, 224, 3).
-        num_classes: number of classes (>= 2); default 1000.
+        num_classes: number of classes (>= 2); default 1000; None for the convolutional
+            part alone (up to the last residual block).
         depth: number of weight layers, see above; default 50.
-        style: ``"imagenet"``, ``"cifar"`` or ``None`` (from the depth).
+        stem: ``"paper"``, ``"small"`` or ``None`` (from the depth).
         plain: build the plain network: the same layers without the shortcuts.
         shortcut: ``"projection"`` (option B) or ``"padding"`` (option A) where a block
             changes the shape; ``None``: projection for ImageNet, padding for CIFAR.
-        width: filters of the first stage (doubled at each later stage); ``None``: 64
-            (ImageNet) or 16 (CIFAR). A narrower CIFAR network trains faster.
-        classifier_activation: activation of the output layer; ``None`` for logits.
-        name: model name; default ``"resnet{depth}"`` or ``"plain{depth}"``.
+        init_filters: filters of ``conv1`` and the first stage (doubled at each later
+            stage); ``None``: 64 (ImageNet) or 16 (CIFAR). A narrower network trains faster.
+        pooling: with ``num_classes=None``: None (the last block's maps), "avg" or "max"
+            (their global average or maximum).
+        classifier_activation: activation of the output layer: "softmax" (default),
+            another Keras name or callable, or ``None`` for logits.
+        name: model name; None (default) gives ``"resnet{depth}"`` or ``"plain{depth}"``.
+        width: deprecated name of ``init_filters`` (DeprecationWarning).
 
     Returns:
         An uncompiled ``keras.Model`` from images to ``num_classes`` outputs.
 
     Raises:
+        TypeError: if an argument has the wrong type (the message names it).
         ValueError: if an argument is out of range (the message names it).
-        TypeError: if ``plain`` is not True or False, ``classifier_activation`` is not a
-            str or None, or ``name`` is not a str or None.
 
     Example:
         >>> resnet(depth=50).count_params() - 53_120   # minus BN's moving statistics
@@ -269,34 +340,24 @@ def resnet(
         >>> small = resnet((28, 28, 1), 10, depth=20)
         >>> small.count_params() == resnet((28, 28, 1), 10, depth=20, plain=True).count_params()
         True
+        >>> resnet((28, 28, 1), None, depth=8, init_filters=4, pooling="avg").output_shape
+        (None, 16)
     """
-    if style is None:
-        style = "imagenet" if depth in IMAGENET_DEPTHS else "cifar"
-    _check_choice(style, "style", STYLES)
+    init_filters = _renamed(init_filters, width, "init_filters", "width", None)
+    num_classes = _check_head(num_classes, classifier_activation, pooling, name)
+    if stem is None:
+        stem = "paper" if _is_int(depth) and depth in IMAGENET_DEPTHS else "small"
+    _check_choice(stem, "stem", STEMS)
     _check_bool(plain, "plain")
     if shortcut is None:
-        shortcut = "projection" if style == "imagenet" else "padding"
+        shortcut = "projection" if stem == "paper" else "padding"
     _check_choice(shortcut, "shortcut", SHORTCUTS)
-    if width is not None:
-        _check_positive_int(width, "width")
-    _check_activation(classifier_activation)
-    _check_name(name)
-    if not _is_int(num_classes) or num_classes < 2:
-        raise ValueError(f"`num_classes` must be an int >= 2, got {num_classes!r}.")
-    if (
-        isinstance(input_shape, (str, bytes))
-        or not isinstance(input_shape, Sequence)
-        or len(input_shape) != 3
-        or not all(_is_int(d) and d > 0 for d in input_shape)
-    ):
-        raise ValueError(
-            "`input_shape` must be (height, width, channels) with positive ints, e.g. "
-            f"(224, 224, 3) or (28, 28, 1); got {input_shape!r}."
-        )
-    blocks, filters, bottleneck = _stages(depth, style, width)
+    init_filters = _check_int(init_filters, "init_filters", none="the default of the stem")
+    input_shape = _check_shape(input_shape, "(224, 224, 3) or (28, 28, 1)")
+    blocks, filters, bottleneck = _stages(depth, stem, init_filters)
 
-    inputs = keras.Input(shape=tuple(input_shape), name="image")
-    if style == "imagenet":
+    inputs = keras.Input(shape=input_shape, name="image")
+    if stem == "paper":
         x = _conv_bn(inputs, filters[0], 7, 2, "conv1")
         x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1_pool")(x)
     else:
@@ -308,6 +369,9 @@ def resnet(
                 x, f, stride=stride, bottleneck=bottleneck, shortcut=shortcut, plain=plain,
                 name=f"conv{stage + 2}_block{b + 1}",
             )  # fmt: skip
+    name = name or f"{'plain' if plain else 'resnet'}{int(depth)}"
+    if num_classes is None:
+        return keras.Model(inputs, _global_pool(x, pooling), name=name)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     outputs = layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
-    return keras.Model(inputs, outputs, name=name or f"{'plain' if plain else 'resnet'}{depth}")
+    return keras.Model(inputs, outputs, name=name)

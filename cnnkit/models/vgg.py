@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import keras
 
@@ -69,7 +69,112 @@ response normalisation. Every block ends in a 2x2 max pooling; then come FC-4096
 FC-4096 and FC-``num_classes``."""
 
 
-@keras.saving.register_keras_serializable(package="cnnkit")
+# >>> shared (copied from cnnkit/models/_shared.py by python -m cnnkit.models._shared; edit there)
+
+
+def _fail(error: type[Exception], name: str, words: str, value: Any, hint: str = "") -> NoReturn:
+    """Raise ``error``: "`name` must be <words>, got <value>." (with its type for TypeError)."""
+    kind, module = type(value).__qualname__, type(value).__module__
+    kind = kind if module == "builtins" else f"{module}.{kind}"
+    got = f"{kind}: {value!r}" if error is TypeError else repr(value)
+    raise error(f"`{name}` must be {words}, got {got}.{' ' + hint if hint else ''}")
+
+
+def _is_int(value: Any) -> bool:  # ints and NumPy integers, not bool
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_int(value: Any, name: str, low: int = 1, high: int | None = None, *,
+               none: str = "") -> Any:  # fmt: skip
+    """An int (NumPy integers too) in [low, high]; None allowed when ``none`` says what it means."""
+    if value is None and none:
+        return None
+    words = f"an int {f'between {low} and {high}' if high is not None else f'>= {low}'}"
+    words += f" or None ({none})" if none else ""
+    if not _is_int(value):
+        _fail(TypeError, name, words, value)
+    if value < low or (high is not None and value > high):
+        _fail(ValueError, name, words, value)
+    return int(value)
+
+
+def _check_number(value: Any, name: str, words: str, ok: Any) -> float:
+    """A finite real number for which ``ok`` holds; ``words`` says which, e.g. "in [0, 1)"."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(TypeError, name, f"a number {words}", value)
+    if not (ok(value) and value - value == 0):  # value - value: NaN for NaN and inf
+        _fail(ValueError, name, f"a number {words}", value)
+    return float(value)
+
+
+def _check_bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        _fail(TypeError, name, "True or False", value)
+    return value
+
+
+def _check_choice(value: Any, name: str, choices: tuple, hint: str = "") -> Any:
+    """One of ``choices`` (strings, and None when listed); TypeError for another type."""
+    if value is not None or None not in choices:
+        words = "one of " + ", ".join(map(repr, choices))
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value, hint)
+        if value not in choices:
+            _fail(ValueError, name, words, value, hint)
+    return value
+
+
+def _check_shape(value: Any, example: str, *, free_sides: bool = False) -> tuple:
+    """``input_shape``: (height, width, channels) positive ints (sides None if ``free_sides``)."""
+    words = f"a tuple of 3 positive ints (height, width, channels), e.g. {example}"
+    words += "; height and width may be None" if free_sides else ""
+    if not isinstance(value, tuple | list):
+        _fail(TypeError, "input_shape", words, value)
+    sides_ok = all((_is_int(d) and d > 0) or (d is None and free_sides) for d in value[:2])
+    if len(value) != 3 or not sides_ok or not (_is_int(value[2]) and value[2] > 0):
+        _fail(ValueError, "input_shape", words, value)
+    return tuple(None if d is None else int(d) for d in value)
+
+
+def _check_activation(value: Any, name: str, *, none: bool = True) -> Any:
+    """A Keras activation name, a callable, or None (logits) when ``none``."""
+    words = "a Keras activation name such as 'relu', a callable" + " or None" * none
+    if not ((value is None and none) or callable(value)):
+        if not isinstance(value, str):
+            _fail(TypeError, name, words, value)
+        try:
+            keras.activations.get(value)
+        except (ValueError, TypeError):
+            _fail(ValueError, name, words, value)
+    return value
+
+
+def _check_name(name: Any) -> None:
+    if name is not None and (not isinstance(name, str) or not name):
+        _fail(ValueError if name == "" else TypeError, "name", "a non-empty str or None", name)
+
+
+def _check_head(num_classes: Any, classifier_activation: Any, pooling: Any, name: Any, *,
+                pooled: bool = False) -> int | None:  # fmt: skip
+    """The arguments every builder has; ``pooled``: the classifier may follow ``pooling``."""
+    num_classes = _check_int(num_classes, "num_classes", 2, none="the convolutional base alone")
+    _check_activation(classifier_activation, "classifier_activation")
+    _check_choice(pooling, "pooling", (None, "avg", "max"))
+    _check_name(name)
+    if num_classes is not None and pooling is not None and not pooled:
+        _fail(ValueError, "pooling", "None with a classifier (it ends the base that "
+              "num_classes=None builds)", pooling)  # fmt: skip
+    return num_classes
+
+
+def _global_pool(x: Any, pooling: str | None) -> Any:
+    """The feature maps ``x`` (None), or their global average ("avg") or maximum ("max")."""
+    if pooling is None:
+        return x
+    layer = {"avg": keras.layers.GlobalAveragePooling2D, "max": keras.layers.GlobalMaxPooling2D}
+    return layer[pooling](name=f"{pooling}_pool")(x)
+
+
 class LocalResponseNormalization(keras.layers.Layer):
     """Local response normalisation across channels, a layer without parameters.
 
@@ -79,11 +184,11 @@ class LocalResponseNormalization(keras.layers.Layer):
 
     ``b[c] = a[c] / (k + alpha * sum(a[j] ** 2 for j within size // 2 of c)) ** beta``:
     each activation is divided by a power of the energy of its neighbouring channels at
-    the same position (the same as ``tf.nn.local_response_normalization`` with
-    ``depth_radius=size // 2``). Written with ``keras.ops`` only, so it runs on any
-    Keras backend, and registered for saving: ``keras.models.load_model`` reads models
-    that contain it. (``cnnkit/models/alexnet.py`` and ``vgg.py`` carry the same layer,
-    so that each file runs alone.)
+    the same position (``tf.nn.local_response_normalization`` with
+    ``depth_radius=size // 2``), written with ``keras.ops`` so it runs on any backend.
+    ``alexnet.py`` and ``vgg.py`` carry identical copies, so that each file runs alone;
+    the first one imported registers the class as ``cnnkit>LocalResponseNormalization``
+    (``keras.models.load_model`` reads models that contain it) and the other reuses it.
 
     Args:
         size: number of channels in the window, odd (default 5, the paper's ``n``).
@@ -100,15 +205,10 @@ class LocalResponseNormalization(keras.layers.Layer):
     """
 
     def __init__(
-        self,
-        size: int = 5,
-        alpha: float = 1e-4,
-        beta: float = 0.75,
-        k: float = 2.0,
-        **kwargs: Any,
+        self, size: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: float = 2.0, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+        if not isinstance(size, numbers.Integral) or isinstance(size, bool):
             raise TypeError(f"`size` must be an odd int >= 1, got {type(size).__name__}: {size!r}.")
         if size < 1 or size % 2 == 0:
             raise ValueError(f"`size` must be an odd int >= 1, got {size!r}.")
@@ -123,118 +223,35 @@ class LocalResponseNormalization(keras.layers.Layer):
 
     def call(self, inputs: Any) -> Any:
         window = keras.ops.matmul(keras.ops.square(inputs), self._band)
-        # (k + alpha * window) ** -beta, written as exp(-beta * log(...)): the same
-        # values, and a gradient several times cheaper to compute than that of power.
+        # (k + alpha * window) ** -beta as exp(-beta * log(...)): the same values, and a
+        # gradient several times cheaper to compute than that of power.
         return inputs * keras.ops.exp(-self.beta * keras.ops.log(self.k + self.alpha * window))
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            **super().get_config(),
-            "size": self.size,
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "k": self.k,
-        }
+        config = {"size": self.size, "alpha": self.alpha, "beta": self.beta, "k": self.k}
+        return {**super().get_config(), **config}
 
 
-def _check_head(classifier_activation: Any, name: Any) -> None:
-    """``classifier_activation``: a Keras activation name or None; ``name``: a str or None."""
-    if classifier_activation is not None:
-        if not isinstance(classifier_activation, str):
-            raise TypeError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-                f"None (logits); got {type(classifier_activation).__name__}: "
-                f"{classifier_activation!r}."
-            )
-        try:
-            keras.activations.get(classifier_activation)
-        except (ValueError, TypeError) as err:
-            raise ValueError(
-                "`classifier_activation` must be a Keras activation name such as 'softmax' or "
-                f"None (logits); got {classifier_activation!r}."
-            ) from err
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"`name` must be a str or None, got {type(name).__name__}: {name!r}.")
+LocalResponseNormalization = keras.saving.get_registered_object(
+    "cnnkit>LocalResponseNormalization"
+) or keras.saving.register_keras_serializable("cnnkit")(LocalResponseNormalization)
+
+# <<< shared
 
 
-def _check_number(value: Any, name: str, bound: str, low: float, high: float | None) -> None:
-    """``low < value`` (``low <= value < high`` when ``high`` is given)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"`{name}` must be a number {bound}, got {type(value).__name__}: {value!r}."
-        )
-    if not (value > low if high is None else low <= value < high):
-        raise ValueError(f"`{name}` must be a number {bound}, got {value!r}.")
-
-
-def _check_int(value: Any, name: str, minimum: int, maximum: int | None = None) -> None:
-    words = f"an int >= {minimum}" if maximum is None else f"an int between {minimum} and {maximum}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be {words}, got {type(value).__name__}: {value!r}.")
-    if value < minimum or (maximum is not None and value > maximum):
-        raise ValueError(f"`{name}` must be {words}, got {value!r}.")
-
-
-def _check(
-    input_shape: Any,
-    num_classes: Any,
-    *,
-    config: Any,
-    batch_norm: Any,
-    num_blocks: Any,
-    width: Any,
-    dense_units: Any,
-    dropout: Any,
-) -> tuple[int, ...]:
-    """Check the arguments of `vgg` before any layer is built."""
-    if not isinstance(config, str):
-        raise TypeError(
-            f"`config` must be a string, one of {tuple(CONFIGS)}; got "
-            f"{type(config).__name__}: {config!r}."
-        )
-    if config not in CONFIGS:
-        raise ValueError(
-            f"`config` must be one of {tuple(CONFIGS)} (the columns of the paper's Table 1; "
-            f"'D' is VGG16, 'E' VGG19), got {config!r}."
-        )
-    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
-        raise TypeError(
-            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
-            f"e.g. (224, 224, 3); got {type(input_shape).__name__}: {input_shape!r}."
-        )
-    if len(input_shape) != 3 or not all(
-        isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in input_shape
-    ):
-        raise ValueError(
-            "`input_shape` must be a tuple of 3 positive ints (height, width, channels), "
-            f"e.g. (224, 224, 3); got {input_shape!r}."
-        )
-    _check_int(num_classes, "num_classes", 2)
-    _check_int(num_blocks, "num_blocks", 1, 5)
-    _check_int(dense_units, "dense_units", 1)
-    if not isinstance(batch_norm, bool):
-        raise TypeError(
-            f"`batch_norm` must be True or False, got {type(batch_norm).__name__}: {batch_norm!r}."
-        )
-    _check_number(width, "width", "> 0", 0, None)
-    _check_number(dropout, "dropout", "in [0, 1)", 0, 1)
+def _check_size(input_shape: tuple, num_blocks: int) -> None:
     smallest, fits = 2**num_blocks, min(input_shape[:2]).bit_length() - 1
     if min(input_shape[:2]) < smallest:
+        fix = f"Resize the images or pass num_blocks={fits} or fewer." if fits else "Resize them."
         raise ValueError(
             f"VGG with {num_blocks} blocks halves the image {num_blocks} times and needs at "
-            f"least {smallest}x{smallest} pixels; `input_shape` is {tuple(input_shape)!r}. "
-            + (
-                f"Resize the images or pass num_blocks={fits} or fewer."
-                if fits
-                else "Resize the images."
-            )
+            f"least {smallest}x{smallest} pixels; `input_shape` is {input_shape!r}. {fix}"
         )
-    return tuple(int(d) for d in input_shape)
 
 
 def vgg(
     input_shape: Sequence[int] = (224, 224, 3),
-    num_classes: int = 1000,
+    num_classes: int | None = 1000,
     *,
     config: str = "D",
     batch_norm: bool = False,
@@ -242,7 +259,8 @@ def vgg(
     width: float = 1.0,
     dense_units: int = 4096,
     dropout: float = 0.5,
-    classifier_activation: str | None = "softmax",
+    pooling: str | None = None,
+    classifier_activation: Any = "softmax",
     name: str | None = None,
 ) -> keras.Model:
     """Instantiates a VGG network, one of the configurations of the paper's Table 1.
@@ -271,7 +289,8 @@ def vgg(
     Args:
         input_shape: (height, width, channels), default (224, 224, 3); the sides need
             at least ``2 ** num_blocks`` pixels.
-        num_classes: number of classes (>= 2), default 1000.
+        num_classes: number of classes (>= 2), default 1000; None for the convolutional
+            blocks alone (``dense_units`` and ``dropout`` then unused).
         config: "A", "A-LRN", "B", "C", "D" (default, VGG16) or "E" (VGG19).
         batch_norm: batch normalisation after every convolution (default False).
         num_blocks: how many blocks of the configuration to keep, 1 to 5 (default 5).
@@ -279,10 +298,12 @@ def vgg(
             64, 128 and 128 filters in the five blocks).
         dense_units: units of ``fc1`` and ``fc2`` (default 4096).
         dropout: dropout rate after ``fc1`` and ``fc2``, in [0, 1) (default 0.5).
-        classifier_activation: activation of ``predictions``: "softmax" (default) or
-            None for logits.
-        name: model name; default ``"vgg_" + config`` (``"vgg_D"``), plus ``"_bn"`` with
-            batch normalisation.
+        pooling: with ``num_classes=None``: None (the last block's maps), "avg" or "max"
+            (their global average or maximum).
+        classifier_activation: activation of ``predictions``: "softmax" (default),
+            another Keras name or callable, or None for logits.
+        name: model name; None (default) gives ``"vgg_" + config`` (``"vgg_D"``), plus
+            ``"_bn"`` with batch normalisation.
 
     Returns:
         An uncompiled ``keras.Model``.
@@ -302,17 +323,16 @@ def vgg(
         >>> small.count_params(), small.output_shape
         (151882, (None, 10))
     """
-    _check_head(classifier_activation, name)
-    input_shape = _check(
-        input_shape,
-        num_classes,
-        config=config,
-        batch_norm=batch_norm,
-        num_blocks=num_blocks,
-        width=width,
-        dense_units=dense_units,
-        dropout=dropout,
-    )
+    num_classes = _check_head(num_classes, classifier_activation, pooling, name)
+    _check_choice(config, "config", tuple(CONFIGS), "'D' is VGG16 and 'E' VGG19.")
+    _check_bool(batch_norm, "batch_norm")
+    num_blocks = _check_int(num_blocks, "num_blocks", 1, 5)
+    width = _check_number(width, "width", "> 0", lambda v: v > 0)
+    dense_units = _check_int(dense_units, "dense_units", 1)
+    dropout = _check_number(dropout, "dropout", "in [0, 1)", lambda v: 0 <= v < 1)
+    input_shape = _check_shape(input_shape, "(224, 224, 3)")
+    _check_size(input_shape, num_blocks)
+    default = f"vgg_{config}" + ("_bn" if batch_norm else "")
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs
     for b, block in enumerate(CONFIGS[config][:num_blocks], 1):
@@ -324,25 +344,19 @@ def vgg(
             convs += 1
             kernel, filters = (int(n) for n in entry.removeprefix("conv").split("-"))
             x = keras.layers.Conv2D(
-                max(1, round(filters * width)),
-                kernel,
-                padding="same",
-                activation=None if batch_norm else "relu",
-                use_bias=not batch_norm,
-                name=f"block{b}_conv{convs}",
-            )(x)
+                max(1, round(filters * width)), kernel, padding="same", use_bias=not batch_norm,
+                activation=None if batch_norm else "relu", name=f"block{b}_conv{convs}",
+            )(x)  # fmt: skip
             if batch_norm:
                 x = keras.layers.BatchNormalization(name=f"block{b}_bn{convs}")(x)
                 x = keras.layers.ReLU(name=f"block{b}_relu{convs}")(x)
         x = keras.layers.MaxPooling2D(2, name=f"block{b}_pool")(x)
+    if num_classes is None:
+        return keras.Model(inputs, _global_pool(x, pooling), name=name or default)
     x = keras.layers.Flatten(name="flatten")(x)
     for index in (1, 2):
         x = keras.layers.Dense(dense_units, activation="relu", name=f"fc{index}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"fc{index}_dropout")(x)
-    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(
-        x
-    )
-    return keras.Model(
-        inputs, outputs, name=name or f"vgg_{config}" + ("_bn" if batch_norm else "")
-    )
+    x = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(x)
+    return keras.Model(inputs, x, name=name or default)

