@@ -190,10 +190,10 @@ def test_builders_depend_only_on_keras():
 
 
 def test_the_old_keywords_still_work_with_a_deprecation_warning():
-    with pytest.warns(DeprecationWarning, match="`dense` is now `dense_units`"):
+    with pytest.warns(PendingDeprecationWarning, match="`dense` is now `dense_units`"):
         old = conv_net((28, 28, 1), 10, filters=(8,), dense=(16,))
     assert old.get_layer("fc1").units == 16
-    with pytest.warns(DeprecationWarning, match="`global_pool=True` is now `pooling='avg'`"):
+    with pytest.warns(PendingDeprecationWarning, match="`global_pool=True` is now `pooling='avg'`"):
         old = conv_net((28, 28, 1), 10, filters=(8,), global_pool=True)
     assert isinstance(old.get_layer("avg_pool"), keras.layers.GlobalAveragePooling2D)
     with pytest.raises(TypeError, match="Pass `dense_units` only"):

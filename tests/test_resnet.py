@@ -216,6 +216,6 @@ def test_the_file_runs_when_copied_alone(tmp_path):
 
 
 def test_the_old_width_keyword_still_works_with_a_deprecation_warning():
-    with pytest.warns(DeprecationWarning, match="`width` is now `init_filters`"):
+    with pytest.warns(PendingDeprecationWarning, match="`width` is now `init_filters`"):
         old = resnet((28, 28, 1), 10, depth=8, width=4)
     assert old.count_params() == resnet((28, 28, 1), 10, depth=8, init_filters=4).count_params()

@@ -151,13 +151,17 @@ def _global_pool(x: Any, pooling: str | None) -> Any:
 
 
 def _renamed(new: Any, old: Any, new_name: str, old_name: str, default: Any) -> Any:
-    """A renamed keyword's value: ``new``, or ``old`` (if given) with a DeprecationWarning."""
+    """A renamed keyword's value: ``new``, or ``old`` (if given) with a PendingDeprecationWarning.
+
+    Pending (silent by default) rather than DeprecationWarning, which a notebook shows as
+    stderr: the stored notebooks 03 and 06 use the old names until they are re-run.
+    """
     if old is None:
         return new
     if new != default:
         raise TypeError(f"Pass `{new_name}` only: `{old_name}` is its old name.")
     message = f"`{old_name}` is now `{new_name}`; the old name goes in the next release."
-    warnings.warn(message, DeprecationWarning, stacklevel=3)
+    warnings.warn(message, PendingDeprecationWarning, stacklevel=3)
     return old
 
 
