@@ -296,3 +296,49 @@ def test_solution_cells_hide_their_code_and_their_outputs(path):
                      and nb.cells[i].metadata.get("jupyter", {}).get("outputs_hidden") is True)]
     assert tagged, f"{path.name}: no cell tagged {student.SOLUTION_TAG!r}"
     assert not shown, f"{path.name}: solution cells {shown} lack source_hidden/outputs_hidden"
+
+
+STUDENT_PENDING = {
+    "04_ejercicio_lenet5": "its worked solutions live only in the exercise cells' nbgrader "
+    "regions, not in the Soluciones section (helper H7 moves them, this session)",
+    "06_arquitecturas_profundas": "its solutions are inline in the exercise cells (41, 43, 45) "
+    "and its Soluciones cells point there; re-run in a later session",
+}
+"""Notebooks that do not follow the one solution convention yet (strict xfail)."""
+
+
+def _student_marks(path: Path) -> list[pytest.MarkDecorator]:
+    reason = STUDENT_PENDING.get(path.stem)
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+@pytest.mark.parametrize(
+    "path", [pytest.param(p, id=p.stem, marks=_student_marks(p)) for p in COURSE]
+)
+def test_student_copy_leaves_no_solution_behind(path):
+    """One convention, every notebook: the worked solutions are in the hidden "Soluciones"
+    section (the course lint's ``solution`` rule), and the student copy keeps none of them:
+    no solution cell, no line of a solution (a line the instructor's notebook also uses
+    outside its solutions, such as ``plt.show()``, is not a solution), no output."""
+    import course_lint
+
+    instructor = nbformat.read(path, as_version=4)
+    assert course_lint._solution_findings(instructor) == []
+    solution, elsewhere = set(), set()
+    for cell in instructor.cells:
+        inside = student.SOLUTION_TAG in cell.metadata.get("tags", [])
+        for line in cell.source.splitlines():
+            if line.strip() in (BEGIN_SOLUTION, END_SOLUTION):
+                inside = line.strip() == BEGIN_SOLUTION
+            elif re.search(r"\w", line):
+                (solution if inside else elsewhere).add(line.strip())
+        if student.SOLUTION_TAG in cell.metadata.get("tags", []):
+            solution |= {line.strip() for out in cell.get("outputs", [])
+                         for line in course_lint._text(out.get("text", "")).splitlines()
+                         if re.search(r"\w", line)}  # fmt: skip
+    copy = student.student_notebook(instructor, name=path.name)
+    kept = {line.strip() for cell in copy.cells for line in cell.source.splitlines()}
+    assert solution, f"{path.name}: no solution found"
+    assert not (kept & (solution - elsewhere)), sorted(kept & (solution - elsewhere))[:5]
+    assert not any(student.SOLUTION_TAG in c.metadata.get("tags", []) for c in copy.cells)
+    assert not any(c.get("outputs") for c in copy.cells)
