@@ -145,7 +145,7 @@ def show_conv_step(
         _outline(ax, top, left, kh, kw, _COLOUR)
         for f in range(count):
             limit = float(np.abs(filters).max()) or 1.0
-            title = f"{_word('filter')} {f}"
+            title = _word("filter") + (f" {f}" if count > 1 else "")
             if channels > 1:
                 title += f" ({_word('channel')} {c})"
             show_matrix(filters[:, :, c, f], ax=axes[c, 1 + f], title=title, cmap="RdBu_r",
