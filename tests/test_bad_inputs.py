@@ -50,6 +50,8 @@ from cnnkit.models import (
     vgg,
     zfnet,
 )
+from cnnkit.receptive import receptive_field, receptive_field_size
+from cnnkit.viz.teaching import show_conv_step
 
 X = np.zeros((5, 5))
 IMAGES = np.zeros((2, 3, 3), np.uint8)
@@ -349,6 +351,14 @@ ROWS: list[Row | Any] = [
     ("make_student_copies/sources", lambda e: student.make_student_copies([], "out"),
                  ValueError, "sources"),
     ("main/argv", lambda e: cli.main("student"), TypeError, "argv"),
+    # teaching figures and the receptive field (lessons 01 and 02)
+    ("show_conv_step/stride", lambda e: show_conv_step(X, np.ones((3, 3)), (0, 0), stride=0),
+     ValueError, "stride"),
+    ("show_conv_step/position", lambda e: show_conv_step(X, np.ones((3, 3)), 3), TypeError,
+     "position"),
+    ("receptive_field/input_size", lambda e: receptive_field("9", [("conv", 3, 1)]), TypeError,
+     "input_size"),
+    ("receptive_field_size/layers", lambda e: receptive_field_size("conv"), TypeError, "layers"),
 ]
 
 # Public functions that accept no bad input: no arguments, or any value is valid.
@@ -359,6 +369,7 @@ NO_BAD_INPUT = {
 }  # fmt: skip
 
 MODULES = ("cnnkit", "cnnkit.data", "cnnkit.training", "cnnkit.augment", "cnnkit.ops",
+           "cnnkit.receptive", "cnnkit.viz.teaching",
            "cnnkit.kernels", "cnnkit.models", "cnnkit.stats", "cnnkit.transfer", "cnnkit.viz",
            "cnnkit.exercises", "cnnkit.student", "cnnkit.cli")  # fmt: skip
 
