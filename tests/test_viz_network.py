@@ -1,4 +1,4 @@
-"""Tests for cnnkit.viz.network: filters, feature maps and Grad-CAM."""
+"""Tests for cnnkit.viz.network and cnnkit.viz.gradcam: filters, feature maps and Grad-CAM."""
 
 from __future__ import annotations
 
@@ -11,12 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from cnnkit.viz.network import (  # noqa: E402
-    grad_cam,
-    grad_cam_heatmap,
-    show_feature_maps,
-    show_filters,
-)
+from cnnkit.viz.gradcam import grad_cam_heatmap  # noqa: E402
+from cnnkit.viz.network import grad_cam, show_feature_maps, show_filters  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
