@@ -6,10 +6,10 @@ The words and numbers they draw follow ``cnnkit.language()``: English by default
 from one table, ``cnnkit.viz._text.TEXTS``."""
 
 from cnnkit.viz.experiments import plot_accuracy_vs_examples, plot_stages
+from cnnkit.viz.gradcam import grad_cam_heatmap
 from cnnkit.viz.images import show_images
 from cnnkit.viz.maps import compare_images, show_maps
 from cnnkit.viz.matrices import show_kernel, show_matrices, show_matrix
-from cnnkit.viz.gradcam import grad_cam_heatmap
 from cnnkit.viz.network import grad_cam, show_feature_maps, show_filters
 from cnnkit.viz.training import plot_confusion_matrix, plot_history, show_misclassified
 
