@@ -31,7 +31,7 @@ def empty_keras_home(tmp_path, monkeypatch):
         calls.append(fname)
         raise Exception(f"URL fetch failure on {origin}: None -- [Errno -2] Name or service")
 
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr("keras.src.backend.config._KERAS_DIR", str(tmp_path))
     monkeypatch.setattr("keras.src.utils.file_utils.get_file", offline_get_file)
     return tmp_path, calls
 
