@@ -71,6 +71,16 @@ def fit(
         callbacks: more Keras callbacks.
         **fit_kwargs: anything else ``model.fit`` accepts (``y``, ``batch_size``...).
 
+    TensorFlow 2.21 on CPU: its oneDNN kernels corrupt the heap (the process dies with
+    "Segmentation fault" or "double free") when a very small batch (1 or 3 images, in
+    our measurements) is back-propagated through a 1x1 ``Conv2D`` with stride 2 and few
+    channels (8 or fewer), such as a projection shortcut or a bottleneck's first
+    convolution in a narrow ResNet (``cnnkit.models.resnet(..., width=8)``). The last batch
+    of an epoch holds ``len(x) % batch_size`` images: choose a training-set size or
+    ``batch_size`` that leaves no such remainder (or ``.repeat()`` the dataset and pass
+    ``steps_per_epoch``), or start Python with ``TF_ENABLE_ONEDNN_OPTS=0`` (before
+    TensorFlow is imported; training is about 1.5x slower without oneDNN).
+
     Returns:
         The ``keras.callbacks.History``, with two more attributes: ``wall_time``
         (seconds, float) and ``epochs_run`` (int).
