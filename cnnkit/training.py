@@ -72,14 +72,15 @@ def fit(
         **fit_kwargs: anything else ``model.fit`` accepts (``y``, ``batch_size``...).
 
     TensorFlow 2.21 on CPU: its oneDNN kernels corrupt the heap (the process dies with
-    "Segmentation fault" or "double free") when a very small batch (1 or 3 images, in
-    our measurements) is back-propagated through a 1x1 ``Conv2D`` with stride 2 and few
-    channels (8 or fewer), such as a projection shortcut or a bottleneck's first
-    convolution in a narrow ResNet (``cnnkit.models.resnet(..., width=8)``). The last batch
-    of an epoch holds ``len(x) % batch_size`` images: choose a training-set size or
-    ``batch_size`` that leaves no such remainder (or ``.repeat()`` the dataset and pass
-    ``steps_per_epoch``), or start Python with ``TF_ENABLE_ONEDNN_OPTS=0`` (before
-    TensorFlow is imported; training is about 1.5x slower without oneDNN).
+    "Segmentation fault" or "double free") when a batch of an odd number of images (1, 3,
+    5 and 7 crashed in our measurements, 2 and 4 did not) is back-propagated through a
+    1x1 ``Conv2D`` with stride 2 and few channels (8 or fewer), such as a projection
+    shortcut or a bottleneck's first convolution in a narrow ResNet
+    (``cnnkit.models.resnet(..., width=8)``). The last batch of an epoch holds
+    ``len(x) % batch_size`` images: choose a training-set size and ``batch_size`` that
+    leave an even remainder (or ``.repeat()`` the dataset and pass ``steps_per_epoch``), or
+    start Python with ``TF_ENABLE_ONEDNN_OPTS=0`` (before TensorFlow is imported; training
+    is about 1.5x slower without oneDNN).
 
     Returns:
         The ``keras.callbacks.History``, with two more attributes: ``wall_time``

@@ -275,3 +275,37 @@ def test_feature_maps_reject_a_dense_layer_and_a_batch():
         show_feature_maps(model, IMAGE, layers="out")
     with pytest.raises(ValueError, match="one image"):
         show_feature_maps(model, np.stack([IMAGE, IMAGE]))
+
+
+ONEDNN_SCRIPT = """
+import keras, numpy as np
+from cnnkit.viz import gradcam
+inputs = keras.Input((16, 16, 2))
+x = keras.layers.Conv2D(2, 3, padding="same", activation="relu", name="c1")(inputs)
+x = keras.layers.Conv2D(2, 1, strides=2, name="shortcut")(x)
+x = keras.layers.GlobalAveragePooling2D()(x)
+model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(x))
+assert gradcam.onednn_risk(model, model.get_layer("c1"))
+assert not gradcam.onednn_risk(model, model.get_layer("shortcut"))
+images = np.random.default_rng(0).random((3, 16, 16, 2)).astype("float32")
+for _ in range(5):
+    one = gradcam.grad_cam_heatmap(model, images[0], "c1")
+    three = gradcam.grad_cam_heatmap(model, images, "c1")
+assert one.shape == (16, 16) and three.shape == (3, 16, 16)
+np.testing.assert_allclose(three[0], one, atol=1e-5)
+print("ok")
+"""
+
+
+def test_grad_cam_guards_against_the_onednn_crash():
+    # Through a 1x1 stride-2 convolution with 2 channels, a gradient on 1 or 3 images
+    # aborts (or kills) TensorFlow 2.21's process; Grad-CAM pads odd batches. In a child
+    # process, so that a regression fails this test instead of killing the test run.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", ONEDNN_SCRIPT], capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

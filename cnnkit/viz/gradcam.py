@@ -122,13 +122,15 @@ def grad_cam_heatmap(
 
     TensorFlow 2.21 on CPU: its oneDNN kernels corrupt the heap (the Python process dies
     with "Segmentation fault" or "double free") when a gradient flows through a 1x1
-    ``Conv2D`` with stride 2 and few channels on a small batch, such as the projection
-    shortcut of a narrow ResNet (``cnnkit.models.resnet`` with a small ``width``). Grad-CAM
-    only differentiates the layers after `layer`, so this happens only when `layer` lies
-    before such a convolution. Workaround: use a later `layer` (the default, the last
-    convolution, is after every shortcut), or start Python with
-    ``TF_ENABLE_ONEDNN_OPTS=0`` (set before TensorFlow is imported; training is about
-    1.5x slower without oneDNN).
+    ``Conv2D`` with stride 2 and few channels (8 or fewer in our measurements) on a batch
+    of an odd number of images (1, 3, 5 and 7 crashed; 2 and 4 did not), such as the
+    projection shortcut of a narrow ResNet (``cnnkit.models.resnet(..., width=8)``).
+    Grad-CAM only differentiates the layers after `layer`, so only a `layer` before such a
+    convolution is exposed (the default, the last convolution, comes after every
+    shortcut). Then Grad-CAM guards itself: an odd batch gets a copy of its last image,
+    whose map is dropped (each image's map does not depend on the others). Elsewhere, the
+    workaround is to start Python with ``TF_ENABLE_ONEDNN_OPTS=0`` (before TensorFlow is
+    imported; about 1.5x slower).
 
     Args:
         model: a Sequential or Functional model (an unbuilt Sequential is built from
@@ -172,6 +174,10 @@ def grad_cam_heatmap(
     grad_model = keras.Model(inputs=model.inputs[0], outputs=[target.output, before_logits])
     num_classes = model.outputs[0].shape[-1]
     chosen = class_indices(class_index, batch.shape[0], num_classes)
+    n = batch.shape[0]
+    if n % 2 and onednn_risk(model, target):  # an even batch: see the docstring
+        batch = np.concatenate([batch, batch[-1:]])
+        chosen = None if chosen is None else np.concatenate([chosen, chosen[-1:]])
     inputs = tf.convert_to_tensor(batch)
     with tf.GradientTape() as tape:
         maps, features = grad_model(inputs, training=False)
@@ -184,5 +190,19 @@ def grad_cam_heatmap(
     cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))
     cam = tf.image.resize(cam[..., tf.newaxis], batch.shape[1:3], method="bilinear")[..., 0]
     cam = tf.math.divide_no_nan(cam, tf.reduce_max(cam, axis=(1, 2), keepdims=True))
-    heat = cam.numpy().astype("float32")
+    heat = cam.numpy().astype("float32")[:n]
     return heat[0] if single else heat
+
+
+def onednn_risk(model: keras.Model, target: keras.layers.Layer) -> bool:
+    """Whether a gradient from the output back to ``target`` crosses a 1x1 ``Conv2D`` with
+    stride > 1 and fewer than 16 channels in or out, which TensorFlow 2.21's oneDNN kernels
+    crash on with an odd batch (measured: 1, 3, 5 and 7 images crash, 2 and 4 do not)."""
+    import keras
+
+    after = model.layers[model.layers.index(target) + 1:]
+    return any(
+        isinstance(layer, keras.layers.Conv2D) and tuple(layer.kernel_size) == (1, 1)
+        and max(layer.strides) > 1 and min(layer.filters, layer.input.shape[-1]) < 16
+        for layer in after
+    )
