@@ -71,16 +71,15 @@ def fit(
         callbacks: more Keras callbacks.
         **fit_kwargs: anything else ``model.fit`` accepts (``y``, ``batch_size``...).
 
-    TensorFlow 2.21 on CPU: its oneDNN kernels corrupt the heap (the process dies with
-    "Segmentation fault" or "double free") when a batch of an odd number of images (1, 3,
-    5 and 7 crashed in our measurements, 2 and 4 did not) is back-propagated through a
-    1x1 ``Conv2D`` with stride 2 and few channels (8 or fewer), such as a projection
-    shortcut or a bottleneck's first convolution in a narrow ResNet
-    (``cnnkit.models.resnet(..., width=8)``). The last batch of an epoch holds
-    ``len(x) % batch_size`` images: choose a training-set size and ``batch_size`` that
-    leave an even remainder (or ``.repeat()`` the dataset and pass ``steps_per_epoch``), or
-    start Python with ``TF_ENABLE_ONEDNN_OPTS=0`` (before TensorFlow is imported; training
-    is about 1.5x slower without oneDNN).
+    TensorFlow 2.21 on CPU: its oneDNN kernels can corrupt the heap (the process dies with
+    "Segmentation fault" or "double free") in gradients through a 1x1 ``Conv2D`` with
+    stride 2 and few channels on an odd batch (seen with small models under a
+    ``GradientTape`` and in a ``tf.function``; see ``cnnkit.viz.grad_cam_heatmap``).
+    Training ``cnnkit.models.resnet((28, 28, 1), 10, depth=8, width=8)``, whose projection
+    shortcuts are such convolutions, with batches of 1 and 3 images did not crash in our
+    tests (graph and eager, with and without XLA). If a training process dies that way,
+    make the last batch even (``len(x) % batch_size``) or start Python with
+    ``TF_ENABLE_ONEDNN_OPTS=0`` (before TensorFlow is imported; about 1.5x slower).
 
     Returns:
         The ``keras.callbacks.History``, with two more attributes: ``wall_time``
