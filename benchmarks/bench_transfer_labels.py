@@ -416,7 +416,7 @@ def main(argv: list[str] | None = None) -> None:
             args.out = RESULTS / "transfer_labels_quick.jsonl"
             args.out.unlink(missing_ok=True)
     args.out = args.out or RESULTS / "transfer_labels.jsonl"
-    (x, y), (xt, yt) = data.load_fashion_mnist()
+    (x, y), (xt, yt) = data.load_fashion_mnist(sample=args.quick)  # never the mode's choice
     test = (xt[:200], yt[:200]) if args.quick else (xt, yt)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     append(args.out, machine())
