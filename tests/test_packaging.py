@@ -9,6 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -125,3 +126,68 @@ def test_nbgrader_is_an_instructor_extra_not_a_student_dependency():
         asked = re.findall(r"\[(.*)\]", line)
         chosen = {e.strip() for e in asked[0].split(",")} if asked else set()
         assert not chosen & {"instructor", "dev"}, f"environment.yml installs nbgrader: {line}"
+
+
+# -- dependency design: the backend is an extra, never forced on hosted Jupyter ------------
+def test_core_dependencies_name_no_tensorflow_distribution():
+    names = {Requirement(s).name for s in PYPROJECT["project"]["dependencies"]}
+    assert "keras" in names
+    assert not names & {"tensorflow", "tensorflow-cpu", "tensorflow-intel", "jax", "torch"}
+
+
+def test_tf_extra_picks_tensorflow_cpu_on_x86_64_and_tensorflow_elsewhere():
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    tf = [Requirement(s) for s in extras["tf"]]
+    env = {"x86_64": "tensorflow-cpu", "AMD64": "tensorflow-cpu", "arm64": "tensorflow",
+           "aarch64": "tensorflow"}  # fmt: skip
+    for machine, wanted in env.items():
+        chosen = [r.name for r in tf if r.marker.evaluate({"platform_machine": machine})]
+        assert chosen == [wanted], machine
+    for r in tf:  # the range cnnkit._backend.SUPPORTED states: 2.20 and 2.21
+        assert r.specifier.contains("2.20.0") and r.specifier.contains("2.21.0")
+        assert not r.specifier.contains("2.19.1") and not r.specifier.contains("2.22.0")
+    assert "cnnkit[tf]" in extras["course"], "the course route (laptops) installs the backend"
+
+
+def test_supported_range_is_stated_once_and_in_the_readme():
+    from cnnkit._backend import SUPPORTED
+
+    assert SUPPORTED == "TensorFlow 2.20-2.21 with Keras 3.14-3.15"
+    keras = next(Requirement(s) for s in PYPROJECT["project"]["dependencies"]
+                 if s.startswith("keras"))  # fmt: skip
+    assert keras.specifier.contains("3.14.0") and keras.specifier.contains("3.15.1")
+    assert SUPPORTED in README
+
+
+def _without_packages(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a Python that sees this checkout but no site-packages (no Keras)."""
+    return subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path.insert(0, "
+                           f"{str(ROOT)!r}); {code}"], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", **env}, cwd=ROOT)  # fmt: skip
+
+
+def test_no_keras_gives_an_import_error_that_names_the_extra():
+    done = _without_packages("from cnnkit._backend import check_backend; check_backend()")
+    assert "BackendMissingError" in done.stderr
+    assert 'pip install "cnnkit[tf]"' in done.stderr and "Keras (keras)" in done.stderr
+    assert "ModuleNotFoundError" not in done.stderr  # the first cell would say "no cnnkit"
+
+
+def test_missing_backend_is_named_and_spanish_in_a_kernel(monkeypatch):
+    from cnnkit import _backend
+
+    monkeypatch.setenv("KERAS_BACKEND", "openvino")  # not installed here
+    with pytest.raises(_backend.BackendMissingError, match="openvino is not installed"):
+        _backend.check_backend(spanish=False)
+    with pytest.raises(ImportError, match=r'falta openvino .*%pip install "cnnkit\[tf\]"'):
+        _backend.check_backend(spanish=True)
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    with pytest.raises(RuntimeError, match="needs the TensorFlow backend"):
+        _backend.require_tensorflow("cnnkit.experiments")
+
+
+@pytest.mark.xfail(strict=True, reason="pending H4's line in cnnkit/__init__.py: "
+                   "`from cnnkit._backend import check_backend as _check_backend` + call, first")
+def test_import_cnnkit_without_keras_says_which_extra_to_install():
+    done = _without_packages("import cnnkit")
+    assert "BackendMissingError" in done.stderr and "cnnkit[tf]" in done.stderr
