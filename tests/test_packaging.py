@@ -191,3 +191,66 @@ def test_missing_backend_is_named_and_spanish_in_a_kernel(monkeypatch):
 def test_import_cnnkit_without_keras_says_which_extra_to_install():
     done = _without_packages("import cnnkit")
     assert "BackendMissingError" in done.stderr and "cnnkit[tf]" in done.stderr
+
+
+# -- the canonical first cell of every notebook, in a Jupyter without cnnkit ----------------
+FIRST_CELL = '''# NBVAL_IGNORE_OUTPUT
+# Preparación: cnnkit (que carga Keras sin mensajes de arranque), semilla e idioma.
+try:
+    import cnnkit
+except ModuleNotFoundError:
+    raise ModuleNotFoundError(
+        "Este cuaderno necesita el paquete cnnkit, que no está instalado en este entorno. "
+        "Instálalo en una celda con  %pip install cnnkit  (o con el archivo .whl que te dé tu "
+        "profesor:  %pip install cnnkit-0.1.0-py3-none-any.whl ), reinicia el núcleo y vuelve a "
+        "ejecutar el cuaderno."
+    ) from None
+cnnkit.setup(seed=0, language="es")
+'''
+SPANISH = ("Este cuaderno necesita el paquete cnnkit, que no está instalado en este entorno. "
+           "Instálalo en una celda con  %pip install cnnkit  (o con el archivo .whl que te dé tu "
+           "profesor:  %pip install cnnkit-0.1.0-py3-none-any.whl ), reinicia el núcleo y vuelve "
+           "a ejecutar el cuaderno.")  # fmt: skip
+# A kernel of this venv in which cnnkit cannot be found, as in a hosted Jupyter without it:
+# a meta-path finder, first in line, that finds no module named cnnkit.
+_HIDE_CNNKIT = '''import sys
+class _NoCnnkit:
+    def find_spec(self, name, path=None, target=None):
+        if name == "cnnkit" or name.startswith("cnnkit."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, _NoCnnkit())
+'''
+
+
+def _run_first_cell(tmp_path: Path, env: dict[str, str]):
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell(FIRST_CELL)])
+    client = NotebookClient(nb, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})  # fmt: skip
+    client.km = client.create_kernel_manager()
+    try:
+        client.start_new_kernel(env=env)
+        client.start_new_kernel_client()
+        with pytest.raises(CellExecutionError):
+            client.execute_cell(nb.cells[0], 0)
+    finally:
+        client._cleanup_kernel()
+    return nbformat.from_dict(nb).cells[0].outputs
+
+
+def test_first_cell_without_cnnkit_says_exactly_the_spanish_message(tmp_path):
+    (tmp_path / "hide").mkdir()
+    (tmp_path / "hide" / "sitecustomize.py").write_text(_HIDE_CNNKIT)
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = str(tmp_path / "hide")
+    outputs = _run_first_cell(tmp_path, env)
+    assert [o["output_type"] for o in outputs] == ["error"]  # nothing else: no stderr, no print
+    assert outputs[0]["ename"] == "ModuleNotFoundError"
+    assert outputs[0]["evalue"] == SPANISH
