@@ -34,12 +34,16 @@ class BackendMissingError(ImportError):
 
 
 def keras_backend() -> str:
-    """The backend Keras will load: ``KERAS_BACKEND``, else ``~/.keras/keras.json``, else TF.
+    """The backend Keras uses (once imported) or will load: ``KERAS_BACKEND``, else
+    ``~/.keras/keras.json``, else TensorFlow.
 
     Example:
         >>> keras_backend() in ("tensorflow", "jax", "torch", "numpy", "openvino")
         True
     """
+    loaded = sys.modules.get("keras")
+    if loaded is not None and hasattr(loaded, "backend"):
+        return loaded.backend.backend()  # Keras is imported: the backend it actually uses
     if os.environ.get("KERAS_BACKEND"):
         return os.environ["KERAS_BACKEND"]
     home = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))

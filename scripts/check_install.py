@@ -87,6 +87,13 @@ def offline_env(wheelhouse: Path) -> dict[str, str]:
     return env
 
 
+def fill_for(python: str, wheel: Path, wheelhouse: Path) -> None:
+    """Download what ``python`` (another Python version) needs for the wheel and the course."""
+    wheelhouse.mkdir(parents=True, exist_ok=True)
+    sh(python, "-m", "pip", "download", "--quiet", "-d", wheelhouse, f"{wheel}[course]",
+       "ipykernel", "nbclient")
+
+
 def fill(wheelhouse: Path) -> None:
     """Download the dependencies the shared .venv holds (exact versions) into the wheelhouse."""
     venv_python = ROOT / ".venv" / BIN / "python"
@@ -121,8 +128,9 @@ def freeze(python: Path) -> dict[str, str]:
     return {p["name"].lower().replace("_", "-"): p["version"] for p in json.loads(out)}
 
 
-def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str]) -> Path:
-    sh(sys.executable, "-m", "venv", venv)
+def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str],
+            base: str = sys.executable) -> Path:
+    sh(base, "-m", "venv", venv)
     python = venv / BIN / "python"
     env = offline_env(wheelhouse)
     if not hosted:
@@ -167,19 +175,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hosted", nargs="+", default=[], metavar="SPEC")
     parser.add_argument("--notebooks", nargs="+", default=["01", "02", "03", "04", "05", "06"])
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--python", help="create the venv with this Python (another version); "
+                        "with --fill, its pip downloads what it needs into --wheelhouse")
     args = parser.parse_args(argv)
     timings: dict[str, float] = {}
     work = args.keep or Path(tempfile.mkdtemp(prefix="cnnkit-install-"))
     work.mkdir(parents=True, exist_ok=True)
     failures = []
     try:
-        if args.fill:
+        if args.fill and not args.python:
             with step("fill the wheelhouse (package index)", timings):
                 fill(args.wheelhouse)
         with step("python -m build (wheel + sdist)", timings):
-            wheel = build(work / "dist", args.wheelhouse)
+            wheel = build(work / "dist", WHEELHOUSE if args.python else args.wheelhouse)
+        if args.fill and args.python:
+            with step(f"fill the wheelhouse for {args.python} (package index)", timings):
+                fill_for(args.python, wheel, args.wheelhouse)
         with step("fresh venv, wheel installed non-editable, offline", timings):
-            python = install(work / "venv", wheel, args.wheelhouse, args.hosted)
+            python = install(work / "venv", wheel, args.wheelhouse, args.hosted,
+                             args.python or sys.executable)
+            print("   " + sh(python, "--version", capture_output=True).stdout.strip())
         with step("pip check", timings):
             sh(python, "-m", "pip", "check")
         for key in args.notebooks:

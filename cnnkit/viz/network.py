@@ -432,8 +432,10 @@ def grad_cam_heatmap(
         ((8, 8), True)
     """
     import keras
-    import tensorflow as tf
 
+    from cnnkit._backend import require_tensorflow
+
+    tf = require_tensorflow("cnnkit.viz.grad_cam")  # tf.GradientTape
     _check_model(model)
     batch, single = _as_batch(model, images, "images")
     target = (
