@@ -80,7 +80,8 @@ def sh(*cmd, env=None, **kw) -> subprocess.CompletedProcess:
 
 
 def offline_env(wheelhouse: Path) -> dict[str, str]:
-    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse),
+    links = " ".join(dict.fromkeys([str(wheelhouse), str(WHEELHOUSE)]))
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": links,
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}  # fmt: skip
     env.pop("PIP_EXTRA_INDEX_URL", None)
     env.pop("PYTHONPATH", None)  # the fresh venv must not see this checkout
@@ -137,6 +138,7 @@ def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str],
         sh(python, "-m", "pip", "install", "--quiet", f"{wheel}[course]", env=env)
         return python
     sh(python, "-m", "pip", "install", "--quiet", *hosted, "ipykernel", "nbclient", env=env)
+    first_cell_without_cnnkit(python, venv.parent)
     before = freeze(python)
     print("   preinstalled: " + ", ".join(f"{n} {before[n]}" for n in sorted(before)
                                            if n in TF_DISTRIBUTIONS | {"keras", "numpy"}))
@@ -152,6 +154,30 @@ def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str],
         raise SystemExit(f"installing the wheel changed the hosted environment: replaced "
                          f"{changed}, TensorFlow distributions {tf}")
     return python
+
+
+def first_cell_without_cnnkit(python: Path, work: Path) -> None:
+    """The notebooks' first cell in this kernel without cnnkit: exactly the Spanish error."""
+    import ast
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    tree = ast.parse((ROOT / "tests" / "test_packaging.py").read_text(encoding="utf-8"))
+    text = {t.id: ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+            for t in n.targets if isinstance(t, ast.Name) and t.id in ("FIRST_CELL", "SPANISH")}
+    path = work / "first_cell" / "primera_celda.ipynb"
+    path.parent.mkdir()
+    nbformat.write(new_notebook(cells=[new_code_cell(text["FIRST_CELL"])]), path)
+    env = offline_env(WHEELHOUSE)
+    done = subprocess.run([str(python), "-c", RUNNER, str(path), str(path.parent)],
+                          cwd=path.parent, env=env, capture_output=True, text=True)
+    problems = json.loads(done.stdout.strip().splitlines()[-1])
+    wanted = [f"cell 0: ModuleNotFoundError: {text['SPANISH'][:200]}"]
+    cell_problems = [p for p in problems if not p.startswith("error:")]
+    print(f"   first cell without cnnkit: {cell_problems}")
+    if cell_problems != wanted:
+        raise SystemExit(f"the first cell without cnnkit should say only {wanted}")
 
 
 def run_notebook(python: Path, notebook: Path, work: Path) -> list[str]:
@@ -202,9 +228,11 @@ def main(argv: list[str] | None = None) -> int:
             with step(f"{notebook.name}, copied alone, short mode", timings):
                 problems = run_notebook(python, notebook, work)
                 if key in PENDING:
-                    print(f"   expected failure ({PENDING[key]}): {problems[:1]}")
-                    if not problems:
-                        failures.append(f"{notebook.name} passed: remove it from PENDING")
+                    errors = [p for p in problems if p.startswith("error:")]
+                    print(f"   expected failure ({PENDING[key]}): {errors or problems[:1]}")
+                    if not errors:
+                        failures.append(f"{notebook.name} ran without an error: remove it "
+                                        "from PENDING")
                 else:
                     for p in problems:
                         print(f"   {p}")

@@ -52,10 +52,11 @@ for filename, builders in files.items():
         shape = tuple(model.input_shape[1:])
         x = np.random.default_rng(0).random((2, *shape), dtype="float32")
         y = np.array([0, 2])
-        probs = model.predict(x, verbose=0)
-        before = [w.copy() for w in model.get_weights()]
+        # eager (no XLA compilation): a few seconds per model instead of tens
         model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
                       jit_compile=False)
+        probs = model.predict(x, verbose=0)
+        before = [w.copy() for w in model.get_weights()]
         loss = float(np.asarray(model.train_on_batch(x, y)).ravel()[0])
         changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
         results[f"{filename}:{name}"] = {"shape": list(shape), "out": list(probs.shape),
@@ -86,7 +87,7 @@ import numpy as np, keras
 import cnnkit.data, cnnkit.viz.network
 assert keras.backend.backend() == "jax"
 messages = []
-for call in (lambda: cnnkit.data.make_dataset(np.zeros((4, 8, 8)), np.zeros(4, int)),
+for call in (lambda: cnnkit.data.make_dataset(np.zeros((4, 8, 8)), np.zeros(4, int), batch_size=2, shuffle=False),
              lambda: cnnkit.viz.network.grad_cam_heatmap(
                  keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, name="c"),
                                    keras.layers.GlobalAveragePooling2D()]), np.ones((8, 8)), "c")):
