@@ -4,8 +4,9 @@ Instructors copy one builder file into an assignment whose course may run Keras 
 One subprocess with ``KERAS_BACKEND=jax`` (Keras picks its backend once per process, so the
 rest of the suite stays on TensorFlow) copies each builder file alone into an empty folder,
 imports it there with cnnkit unimportable, and for every builder: builds it (small input,
-3 classes), predicts a batch of two images and trains one step; the loss must be finite and
-the weights must change.
+3 classes; the large families in a narrow, shallow configuration, since eager JAX compiles
+every new operation shape), predicts a batch of two images and trains one step; the loss must
+be finite and the weights must change.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from test_models_standalone import BUILDER_FILES, MODELS_DIR
+
+pytestmark = pytest.mark.jax  # a step of .ci/run of its own (scripts/test.sh deselects it)
 
 SCRIPT = r'''
 import ast, importlib.util, inspect, json, shutil, sys
@@ -32,6 +36,12 @@ import keras
 import numpy as np
 assert keras.backend.backend() == "jax", keras.backend.backend()
 files, source, folder = json.loads(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+# Eager JAX compiles every new operation shape: the full-size families take minutes each, and
+# the same code paths run in their small members.
+SMALL = {"alexnet": {"width": 0.25, "dense_units": 64}, "zfnet": {"width": 0.25, "dense_units": 64},
+         "densenet": {"blocks": (2, 2), "growth_rate": 8}, "resnet": {"depth": 18},
+         "googlenet": {"width": 0.25}, "vgg": {"config": "A", "width": 0.25, "dense_units": 64},
+         "deck_cnn": {}}
 results = {}
 for filename, builders in files.items():
     copy = folder / filename
@@ -43,12 +53,15 @@ for filename, builders in files.items():
         builder = getattr(module, name)
         default = inspect.signature(builder).parameters["input_shape"].default
         model = None
-        for shape in ((32, 32, 3), (64, 64, 3), (96, 96, 3), (128, 128, 3), default):
-            try:
-                model = builder(shape, 3)
+        for options in (SMALL.get(name, {}), {}):  # a narrow, shallow member of the family
+            for shape in ((32, 32, 3), (64, 64, 3), (96, 96, 3), (128, 128, 3), default):
+                try:
+                    model = builder(shape, 3, **options)
+                    break
+                except (TypeError, ValueError):
+                    continue
+            if model is not None:
                 break
-            except ValueError:
-                continue
         shape = tuple(model.input_shape[1:])
         x = np.random.default_rng(0).random((2, *shape), dtype="float32")
         y = np.array([0, 2])
@@ -87,7 +100,8 @@ import numpy as np, keras
 import cnnkit.data, cnnkit.viz.network
 assert keras.backend.backend() == "jax"
 messages = []
-for call in (lambda: cnnkit.data.make_dataset(np.zeros((4, 8, 8)), np.zeros(4, int), batch_size=2, shuffle=False),
+for call in (lambda: cnnkit.data.make_dataset(np.zeros((4, 8, 8)), np.zeros(4, int),
+                                              batch_size=2, shuffle=False),
              lambda: cnnkit.viz.network.grad_cam_heatmap(
                  keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, name="c"),
                                    keras.layers.GlobalAveragePooling2D()]), np.ones((8, 8)), "c")):
