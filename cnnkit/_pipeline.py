@@ -78,7 +78,9 @@ def make_dataset(
         )
     seed = check_seed(seed, allow_none=True)
 
-    import tensorflow as tf
+    from cnnkit._backend import require_tensorflow
+
+    tf = require_tensorflow("cnnkit.data.make_dataset")  # tf.data, whatever Keras's backend
 
     tensors = images if labels is None else (images, labels)
     ds = tf.data.Dataset.from_tensor_slices(tensors)

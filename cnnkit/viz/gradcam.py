@@ -162,8 +162,10 @@ def grad_cam_heatmap(
         ((8, 8), True)
     """
     import keras
-    import tensorflow as tf
 
+    from cnnkit._backend import require_tensorflow
+
+    tf = require_tensorflow("cnnkit.viz.grad_cam")  # tf.GradientTape
     check_model(model)
     batch, single = as_batch(model, images, "images")
     target = (
