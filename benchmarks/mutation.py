@@ -10,10 +10,11 @@ report gives the score with and without them.
 
 Each target below maps the module's files (globs, so a module split into a package,
 ``cnnkit/ops.py`` -> ``cnnkit/ops/*.py``, is still found) to its fast test files (globs too;
-never the notebooks). For each target the script copies cnnkit and tests/ into a work folder,
-writes mutmut's ``setup.cfg`` there, runs ``mutmut run`` (forking one worker per mutant from a
-process that already imported the test modules, and running only the tests that call the
-mutated function), and stores the result in ``benchmarks/results/mutation/<target>.json``;
+never the notebooks); the doctests of the mutated files run too, as in the test suite. For
+each target the script copies cnnkit and tests/ into a work folder, writes mutmut's
+``setup.cfg`` there, runs ``mutmut run`` (forking one worker per mutant from a process that
+already imported the test modules, and running only the tests that call the mutated
+function), and stores the result in ``benchmarks/results/mutation/<target>.json``;
 ``benchmarks/results/mutation.md`` is rewritten from all stored targets.
 
 Usage (slow: run it under the shared lock on a shared machine)::
@@ -111,8 +112,20 @@ def _setup_cfg(target: Target, sources: list[str], tests: list[str]) -> str:
 
     return ("[mutmut]\nsource_paths = cnnkit\n" + block("only_mutate", sources)
             + block("pytest_add_cli_args", [a for a in PYTEST_ARGS if a != "-x"])
-            + block("pytest_add_cli_args_test_selection", [*tests, *target.select])
-            + block("also_copy", ["notebooks"]) + "use_git_change_detection = false\n")  # fmt: skip
+            + block("pytest_add_cli_args_test_selection", [*sources, *tests, *target.select])
+            + block("also_copy", ["notebooks", "conftest.py"])
+            + "use_git_change_detection = false\n")  # fmt: skip
+
+
+# pytest plugin of the work folder: mutmut keeps a copy of each function per mutant, with
+# its docstring; run the doctests of the public functions only (they call the mutant).
+_CONFTEST = """
+def pytest_collection_modifyitems(config, items):
+    copies = [item for item in items if "__mutmut_" in item.name]
+    if copies:
+        config.hook.pytest_deselected(items=copies)
+        items[:] = [item for item in items if "__mutmut_" not in item.name]
+"""
 
 
 def _prepare(target: Target, work: Path) -> tuple[list[str], list[str]]:
@@ -127,6 +140,7 @@ def _prepare(target: Target, work: Path) -> tuple[list[str], list[str]]:
     for folder in ("cnnkit", "tests", "notebooks"):
         shutil.copytree(ROOT / folder, work / folder, ignore=ignore)
     shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+    (work / "conftest.py").write_text(_CONFTEST)
     (work / "setup.cfg").write_text(_setup_cfg(target, sources, tests))
     return sources, tests
 
