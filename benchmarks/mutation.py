@@ -89,11 +89,13 @@ TARGETS = (
     Target("viz_numerics", ("cnnkit/viz/network.py", "cnnkit/viz/network/*.py",
                             "cnnkit/viz/gradcam*.py", "cnnkit/viz/grad_cam*.py"),
            ("tests/test_viz_network*.py", "tests/test_behaviour_viz*.py")),
-    Target("builders", ("cnnkit/models/alexnet.py", "cnnkit/models/densenet.py",
-                        "cnnkit/models/googlenet.py", "cnnkit/models/lenet.py",
-                        "cnnkit/models/resnet.py", "cnnkit/models/vgg.py"),
-           ("tests/test_architectures*.py", "tests/test_resnet*.py", "tests/test_lenet*.py",
-            "tests/test_behaviour_builders*.py")),
+    Target("exercises", ("cnnkit/exercises/*.py",),
+           ("tests/test_exercises*.py", "tests/test_lenet*.py")),
+    # The builders, one family at a time (each mutant rebuilds models: minutes per family).
+    *(Target(f"models_{family}", (f"cnnkit/models/{family}.py", f"cnnkit/models/{family}/*.py"),
+             (f"tests/test_{family}*.py", "tests/test_architectures*.py",
+              "tests/test_behaviour_builders*.py"))
+      for family in ("alexnet", "densenet", "googlenet", "lenet", "resnet", "vgg")),
 )  # fmt: skip
 BY_NAME = {t.name: t for t in TARGETS}
 
