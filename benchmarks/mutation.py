@@ -240,18 +240,26 @@ def write_report() -> str:
     results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))]
     order = {t.name: i for i, t in enumerate(TARGETS)}
     results.sort(key=lambda r: order.get(r["target"], len(order)))
+    baseline = {json.loads(p.read_text())["target"]: json.loads(p.read_text())
+                for p in sorted((RESULTS / "baseline").glob("*.json"))}  # fmt: skip
     lines = ["# Mutation testing report (mutmut)", "",
              "Written by `benchmarks/mutation.py`; see the README, section \"Mutation testing\".",
+             "*Baseline*: the same run on the tests before the behaviour tests of issue 25",
+             "(`results/mutation/baseline/`).",
              "", "| target | mutants | killed | survived | no tests | equivalent | score "
-             "| score without equivalent | run time | when |",
-             "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "| score without equivalent | baseline score | run time | when |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in results:
         s = summary(r, equivalents)
         c = s["counts"]
+        before = baseline.get(r["target"])
+        was = "" if before is None else (f"{summary(before, equivalents)['score']:.1%} "
+                                         f"({summary(before, equivalents)['killed']}"
+                                         f"/{len(before['status'])})")  # fmt: skip
         lines.append(
             f"| {r['target']} | {s['total']} | {s['killed']} | {c.get('survived', 0)} "
             f"| {c.get('no tests', 0)} | {s['equivalent']} | {s['score']:.1%} "
-            f"| {s['score_without_equivalent']:.1%} | {r['seconds']:.0f} s "
+            f"| {s['score_without_equivalent']:.1%} | {was} | {r['seconds']:.0f} s "
             f"({r['jobs']} job{'s' * (r['jobs'] > 1)}) | {r['date']} |"
         )
     for r in results:
