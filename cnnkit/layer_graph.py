@@ -1,0 +1,117 @@
+"""The graph of a Keras model: which layer feeds which, read from the model's config.
+
+A functional model's ``get_config()`` lists every operation (layers, and the ``keras.ops``
+calls such as the zero padding of a residual shortcut) with the tensors it was called on
+(``inbound_nodes``, each tensor named by the ``keras_history`` of the layer that made it).
+:func:`layer_graph` turns that into nodes and edges, the public, serialisable description of
+the connections that ``keras.saving`` itself relies on. The block diagrams of
+:mod:`cnnkit.viz.diagrams` and the block checkers of :mod:`cnnkit.exercises.architectures`
+read it.
+
+Example:
+    >>> import keras
+    >>> from cnnkit.models import residual_block
+    >>> x = keras.Input((8, 8, 16), name="x")
+    >>> graph = layer_graph(keras.Model(x, residual_block(x, 16, name="b")))
+    >>> graph.parents("b_add")     # the shortcut (the input itself) and the residual branch
+    ('x', 'b_2_bn')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+
+from cnnkit._validate import type_name
+
+__all__ = ["LayerGraph", "layer_graph"]
+
+
+@dataclass(frozen=True)
+class LayerGraph:
+    """Nodes (operation names, inputs first, in the model's topological order) and edges.
+
+    Attributes:
+        nodes: the names of the operations, inputs first.
+        edges: ``(source, target)`` pairs, one per tensor a node is called on, in the order
+            of the call's arguments (``Add([shortcut, y])`` gives the shortcut's edge first).
+        operations: name -> the Keras layer or operation.
+    """
+
+    nodes: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]
+    operations: dict[str, Any] = field(repr=False, compare=False)
+
+    def parents(self, name: str) -> tuple[str, ...]:
+        """The nodes whose outputs ``name`` is called on, in argument order."""
+        return tuple(s for s, t in self.edges if t == name)
+
+    def children(self, name: str) -> tuple[str, ...]:
+        """The nodes called on the output of ``name``."""
+        return tuple(t for s, t in self.edges if s == name)
+
+    def inputs(self) -> tuple[str, ...]:
+        """The nodes without parents (the model's inputs)."""
+        return tuple(n for n in self.nodes if not self.parents(n))
+
+
+def _histories(value: Any) -> list[str]:
+    """The producing layer of every Keras tensor in a serialised call argument."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            return [value["config"]["keras_history"][0]]
+        return [n for v in value.values() for n in _histories(v)]
+    if isinstance(value, (list, tuple)):
+        return [n for v in value for n in _histories(v)]
+    return []
+
+
+def layer_graph(model: keras.Model) -> LayerGraph:
+    """The operations of ``model`` and the connections between them.
+
+    Args:
+        model: a functional ``keras.Model`` (a block wrapped as
+            ``keras.Model(inputs, block(inputs, ...))``) or a built ``keras.Sequential``
+            (a chain). Each operation must be called once in the model.
+
+    Returns:
+        A :class:`LayerGraph`.
+
+    Raises:
+        TypeError: ``model`` is not a ``keras.Model``.
+        ValueError: a layer is called more than once inside the model (shared layers).
+
+    Example:
+        >>> import keras
+        >>> from cnnkit.models import inception_block
+        >>> x = keras.Input((28, 28, 192), name="x")
+        >>> g = layer_graph(keras.Model(x, inception_block(x, 64, 96, 128, 16, 32, 32, name="i")))
+        >>> g.parents("i_output")      # the branches, in the order they are concatenated
+        ('i_1x1', 'i_3x3', 'i_5x5', 'i_pool_proj')
+        >>> sorted(g.children("x"))
+        ['i_1x1', 'i_3x3_reduce', 'i_5x5_reduce', 'i_pool']
+        >>> len(g.nodes), len(g.edges)
+        (9, 11)
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"`model` must be a keras.Model, got {type_name(model)}. Wrap a block "
+                        "as keras.Model(inputs, block(inputs, ...)).")
+    if isinstance(model, keras.Sequential):
+        ops = list(model.layers)
+        first = model.inputs[0]._keras_history[0] if model.inputs else None
+        chain = ([first] if first is not None else []) + ops
+        operations = {op.name: op for op in chain}
+        names = tuple(operations)
+        return LayerGraph(names, tuple(zip(names, names[1:])), operations)
+    operations = {op.name: op for op in model.operations}
+    nodes, edges = [], []
+    for entry in model.get_config()["layers"]:
+        calls = entry["inbound_nodes"]
+        if len(calls) > 1:
+            raise ValueError(f"layer {entry['name']!r} is called {len(calls)} times in the "
+                             "model; layer_graph needs each layer called once.")
+        nodes.append(entry["name"])
+        edges += [(source, entry["name"]) for call in calls for source in _histories(call)]
+    return LayerGraph(tuple(nodes), tuple(edges), operations)
