@@ -213,9 +213,10 @@ def draw_block(model: keras.Model, *, title: str | None = None, shapes: bool = T
         >>> import keras
         >>> from cnnkit.models import dense_block
         >>> x = keras.Input((8, 8, 16))
-        >>> fig = draw_block(keras.Model(x, dense_block(x, 2, 12)))
-        >>> len([t for t in fig.axes[0].texts if t.get_gid()])   # input + 2 x 7 layers
-        15
+        >>> fig = draw_block(keras.Model(x, dense_block(x, 2, 12, name="d")))
+        >>> boxes = [t.get_gid() for t in fig.axes[0].texts if "->" not in t.get_gid()]
+        >>> len(boxes), boxes[-1]                  # the input and 2 x 7 layers
+        (15, 'd_layer2_concat')
     """
     graph = layer_graph(model)
     positions, bends = layout(graph)
