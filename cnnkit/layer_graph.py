@@ -104,7 +104,7 @@ def layer_graph(model: keras.Model) -> LayerGraph:
         chain = ([first] if first is not None else []) + ops
         operations = {op.name: op for op in chain}
         names = tuple(operations)
-        return LayerGraph(names, tuple(zip(names, names[1:])), operations)
+        return LayerGraph(names, tuple(zip(names, names[1:], strict=False)), operations)
     operations = {op.name: op for op in model.operations}
     nodes, edges = [], []
     for entry in model.get_config()["layers"]:

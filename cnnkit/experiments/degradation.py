@@ -114,8 +114,11 @@ class ErrorProbe(keras.callbacks.Callback):
             self._measure()
 
 
-def schedule(total_steps: int, rate: float = 0.1) -> keras.optimizers.schedules.PiecewiseConstantDecay:
+def schedule(total_steps: int, rate: float = 0.1) -> Any:
     """The paper's steps: ``rate``, then /10 at half of training and /100 at three quarters.
+
+    Returns:
+        A ``keras.optimizers.schedules.PiecewiseConstantDecay`` over ``total_steps`` steps.
 
     Example:
         >>> s = schedule(400)
