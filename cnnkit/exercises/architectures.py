@@ -21,7 +21,6 @@ from typing import Any
 import keras
 from keras import layers
 
-from cnnkit._language import format_number
 from cnnkit.architecture_tables import receptive_field
 from cnnkit.layer_graph import layer_graph
 
@@ -39,6 +38,12 @@ def _report(lines: list[str], verbose: bool) -> bool:
     if verbose:
         print("\n".join(lines))
     return passed
+
+
+def _n(value: int) -> str:
+    """A whole number in Spanish usage whatever the figure language: 2416, 27.744."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if abs(value) >= 10_000 else text.replace(",", "")
 
 
 def _act(layer: Any) -> str:
@@ -69,12 +74,14 @@ _ES = {"conv": "una convolución (Conv2D)", "pool": "un max pooling (MaxPooling2
        "flatten": "Flatten", "dense": "una capa densa (Dense)"}  # fmt: skip
 
 
-def check_vgg_config(model: Any, config: str, *, verbose: bool = True) -> bool:
+def check_vgg_config(model: Any, config: str, *, num_classes: int = 1000,
+                     verbose: bool = True) -> bool:
     """Compare a student's model with VGG's configuration ``config``, layer by layer.
 
     Args:
         model: the student's ``keras.Model`` (Sequential or functional).
         config: ``"A"``, ``"B"``, ``"C"``, ``"D"`` or ``"E"`` (LRN is not asked for).
+        num_classes: units of the output layer (default 1000, as in the paper).
         verbose: print the feedback.
 
     Returns:
@@ -82,8 +89,8 @@ def check_vgg_config(model: Any, config: str, *, verbose: bool = True) -> bool:
 
     Example:
         >>> from cnnkit.models import vgg
-        >>> check_vgg_config(vgg((32, 32, 3), config="A", dropout=0.0, name="mi_vgg"), "A",
-        ...                  verbose=False)
+        >>> check_vgg_config(vgg((32, 32, 3), 10, config="A", dropout=0.0, name="mi_vgg"), "A",
+        ...                  num_classes=10, verbose=False)
         True
         >>> check_vgg_config(vgg((32, 32, 3), config="A", name="mi_vgg"), "B", verbose=False)
         False
@@ -97,7 +104,7 @@ def check_vgg_config(model: Any, config: str, *, verbose: bool = True) -> bool:
     if model.name.startswith(f"vgg_{config}"):
         lines.append(f"{BAD} Has usado cnnkit.models.vgg; construye la red con capas de Keras.")
     found = [la for la in model.layers if not isinstance(la, (layers.InputLayer, layers.Dropout))]
-    steps = _vgg_steps(config, int(model.output_shape[-1]))
+    steps = _vgg_steps(config, num_classes)
     i = 0
     for number, (kind, k, f) in enumerate(steps, 1):
         if i >= len(found):
@@ -116,8 +123,9 @@ def check_vgg_config(model: Any, config: str, *, verbose: bool = True) -> bool:
         lines += _vgg_layer(where, kind, k, f, layer, act, last=number == len(steps))
     lines += [f"{BAD} Sobra la capa {la.name} ({type(la).__name__}) al final." for la in found[i:]]
     if not any(line.startswith(BAD) for line in lines):
-        lines.append(f"{OK} {len(steps) - 4} convoluciones 3x3 en 5 bloques y 3 densas, como "
-                     f"la configuración {config}.")  # fmt: skip
+        convs = sum(kind == "conv" for kind, _, _ in steps)
+        lines.append(f"{OK} {convs} convoluciones en 5 bloques y 3 densas, como la "
+                     f"configuración {config}.")  # fmt: skip
     return _report(lines, verbose)
 
 
@@ -296,6 +304,6 @@ def check_stack_parameters(answer: Any, *, layers: int, channels: int, kernel: i
                 n * (k * k * c + c): "Cada filtro tiene k x k x C pesos: falta multiplicar por "
                                      "los C filtros"}  # fmt: skip
     if answer == right:
-        return _report([f"{OK} {format_number(right)} parámetros."], verbose)
+        return _report([f"{OK} {_n(right)} parámetros."], verbose)
     why = mistakes.get(answer, "No es correcto: cada capa tiene k·k·C·C pesos y C sesgos")
     return _report([f"{BAD} {why}."], verbose)
