@@ -113,3 +113,15 @@ def test_gradient_run_pairs_plain_and_residual_with_the_same_weights():
     table = gradients.summarize(rows)
     assert len(table) == 2 * 7 and set(table["samples"]) == {4}
     assert (table["grad_rms_min"] <= table["grad_rms_median"]).all()
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"epochs": 0}, ValueError, "epochs"),
+    ({"epochs": 1, "batch_size": 2.5}, TypeError, "batch_size"),
+    ({"epochs": 1, "probes": 0}, ValueError, "probes"),
+    ({"epochs": 1, "seed": "0"}, TypeError, "seed"),
+])
+def test_bad_inputs(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        degradation.train_network(X, Y, depth=8, plain=True, probe=np.arange(4),
+                                  **{"seed": 0, **kwargs})

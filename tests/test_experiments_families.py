@@ -110,6 +110,14 @@ def test_the_families_are_notebook_06s_small_members():
         keras.backend.clear_session()
 
 
-def test_bad_budget():
-    with pytest.raises(ValueError, match="budget"):
-        families.train_one(_tiny, X, Y, X, Y, seed=0, budget="pasos")
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"budget": "pasos"}, ValueError, "budget"),
+    ({"budget": "time", "seconds": 0}, ValueError, "seconds"),
+    ({"budget": "time", "seconds": "45"}, TypeError, "seconds"),
+    ({"budget": "epochs", "epochs": -1}, ValueError, "epochs"),
+    ({"budget": "epochs", "epochs": 1, "batch_size": 0}, ValueError, "batch_size"),
+    ({"budget": "epochs", "epochs": 1, "seed": -1}, ValueError, "seed"),
+])
+def test_bad_inputs(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        families.train_one(_tiny, X, Y, X, Y, **{"seed": 0, **kwargs})

@@ -23,6 +23,7 @@ import keras
 import numpy as np
 
 from cnnkit import data
+from cnnkit._validate import check_int, check_number, check_seed
 from cnnkit.models import resnet
 
 __all__ = ["RECIPE_CHANGED", "RECIPE_KEPT", "ErrorProbe", "add_weight_decay", "error_rate",
@@ -184,7 +185,10 @@ def train_network(x, y, *, depth: int, plain: bool, seed: int, epochs: float, wi
         >>> [(r["step"], r["epoch"]) for r in rows]
         [(0, 0.0), (2, 0.5), (4, 1.0)]
     """
-    total = max(1, round(epochs * len(x) / batch_size))
+    check_seed(seed)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    probes = check_int(probes, "probes", minimum=1)
+    total = max(1, round(check_number(epochs, "epochs", minimum=1e-6) * len(x) / batch_size))
     keras.utils.set_random_seed(seed)
     model = resnet(tuple(x.shape[1:3]) + ((x.shape[3],) if x.ndim == 4 else (1,)),
                    int(np.max(y)) + 1, depth=depth, style="cifar", plain=plain, width=width)

@@ -29,6 +29,7 @@ import keras
 import numpy as np
 
 from cnnkit import data, stats
+from cnnkit._validate import check_choice, check_int, check_number, check_seed
 from cnnkit.models import alexnet, densenet, googlenet, resnet, vgg
 
 __all__ = ["FAMILIES", "StepBudget", "run", "summarize", "train_one"]
@@ -137,13 +138,15 @@ def train_one(builder: Builder, x_train, y_train, x_test, y_test, *, seed: int, 
         >>> row["steps"], row["epochs"], row["overshoot_seconds"]
         (4, 1.0, None)
     """
-    if budget not in BUDGETS:
-        raise ValueError(f"`budget` must be one of {BUDGETS}, got {budget!r}.")
+    check_choice(budget, "budget", BUDGETS)
+    check_seed(seed)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
     n = len(x_train)
     if budget == "time":
-        limit, max_steps = float(seconds), 10**9
+        limit, max_steps = check_number(seconds, "seconds", minimum=1e-3), 10**9
     else:
-        limit, max_steps = None, max(1, round(float(epochs) * n / batch_size))
+        limit = None
+        max_steps = max(1, round(check_number(epochs, "epochs", minimum=1e-6) * n / batch_size))
     keras.utils.set_random_seed(seed)
     model = builder()
     if bn_momentum is not None:
