@@ -12,7 +12,7 @@ from matplotlib.text import Annotation
 import cnnkit
 from cnnkit.layer_graph import layer_graph
 from cnnkit.models import dense_block, inception_block, residual_block
-from cnnkit.viz.diagrams import draw_block, layer_label, layout
+from cnnkit.viz.diagrams import draw_block, group_units, layer_label, layout
 
 
 def _block(shape, build):
@@ -151,3 +151,31 @@ def test_english_labels_for_library_users():
 def test_bad_input():
     with pytest.raises(TypeError, match="keras.Model"):
         draw_block("resnet")
+
+
+@pytest.mark.parametrize("name", list(BLOCKS))
+def test_grouped_boxes_cover_every_layer_once_and_arrows_join_the_groups(name, spanish):
+    model = BLOCKS[name]()
+    fig = draw_block(model, group=True)
+    boxes = _boxes(fig)
+    members = [m for gid in boxes for m in gid.split("+")]
+    assert sorted(members) == sorted(op.name for op in model.operations)
+    owner = {m: gid for gid in boxes for m in gid.split("+")}
+    expected = {(owner[s], owner[t]) for s, t in _edges_from_nodes(model) if owner[s] != owner[t]}
+    assert {tuple(g.split("->")) for g in _arrows(fig)} == expected
+    _, units = group_units(layer_graph(model))
+    for unit in units.values():  # at most one convolution per box
+        assert sum(isinstance(op, keras.layers.Conv2D) for op in unit) <= 1
+    fig.draw_without_rendering()
+    patches = [t.get_bbox_patch().get_window_extent() for t in boxes.values()]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(patches, 2))
+
+
+def test_grouping_follows_resnet_and_densenet_orders(spanish):
+    cnnkit.set_language("es")
+    basic = _boxes(draw_block(BLOCKS["projection"](), group=True))
+    assert "b_1_conv+b_1_bn+b_1_relu" in basic and "b_2_conv+b_2_bn" in basic
+    assert basic["b_1_conv+b_1_bn+b_1_relu"].get_text().split("\n")[0] == (
+        "Conv 3x3, 128, stride 2 · Norm. por lotes · ReLU")
+    dense = _boxes(draw_block(BLOCKS["dense"](), group=True))
+    assert "d_layer1_bn1+d_layer1_relu1+d_layer1_conv1" in dense and len(dense) == 1 + 3 * 3
