@@ -10,9 +10,9 @@ import pytest
 from matplotlib.text import Annotation
 
 import cnnkit
-from cnnkit.layer_graph import layer_graph
+from cnnkit.layer_graph import group_units, layer_graph
 from cnnkit.models import dense_block, inception_block, residual_block
-from cnnkit.viz.diagrams import draw_block, group_units, layer_label, layout
+from cnnkit.viz.diagrams import draw_block, layer_label, layout
 
 
 def _block(shape, build):

@@ -20,9 +20,9 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from cnnkit._language import format_number, language
-from cnnkit.layer_graph import LayerGraph, layer_graph
+from cnnkit.layer_graph import LayerGraph, group_units, layer_graph
 
-__all__ = ["draw_block", "group_units", "layer_label", "layout"]
+__all__ = ["draw_block", "layer_label", "layout"]
 
 WORDS: dict[str, dict[str, str]] = {
     "input": {"en": "Input", "es": "Entrada"},
@@ -174,71 +174,6 @@ def layout(graph: LayerGraph) -> tuple[dict[str, tuple[float, int]], dict[tuple[
     return {n: (column[n], rank[n]) for n in graph.nodes}, bends
 
 
-def _chains(graph: LayerGraph) -> list[list[str]]:
-    """Maximal runs of layers, each the only child of the one before and its only input."""
-    def alone(node: str) -> bool:  # inputs and merges never join a run
-        return len(graph.parents(node)) != 1 or isinstance(
-            graph.operations[node], (keras.layers.Add, keras.layers.Concatenate))
-
-    chains: list[list[str]] = []
-    chain_of: dict[str, list[str]] = {}
-    for node in graph.nodes:
-        parent = graph.parents(node)[0] if len(graph.parents(node)) == 1 else None
-        if (not alone(node) and parent is not None and not alone(parent)
-                and len(graph.children(parent)) == 1):
-            chain_of[node] = chain_of[parent]
-            chain_of[node].append(node)
-        else:
-            chain_of[node] = [node]
-            chains.append(chain_of[node])
-    return chains
-
-
-def group_units(graph: LayerGraph) -> tuple[LayerGraph, dict[str, list[Any]]]:
-    """Contract each convolution and the normalisation / activation layers beside it.
-
-    In a run of layers that starts with a convolution (ResNet: conv, BN, ReLU) a unit is a
-    convolution and the layers after it; otherwise (DenseNet: BN, ReLU, conv) the layers
-    before it and the convolution. Inputs, merges and layers outside such runs stay alone.
-
-    Returns:
-        ``(graph, units)``: the contracted graph (a unit is named by its layers' names joined
-        by ``+``) and, for each unit, its layers in order.
-
-    Example:
-        >>> from cnnkit.layer_graph import layer_graph
-        >>> from cnnkit.models import dense_block
-        >>> x = keras.Input((8, 8, 16), name="x")
-        >>> g, units = group_units(layer_graph(keras.Model(x, dense_block(x, 1, 12, name="d"))))
-        >>> [len(units[n]) for n in g.nodes]     # input, BN-ReLU-conv twice, concatenation
-        [1, 3, 3, 1]
-        >>> g.nodes[1]
-        'd_layer1_bn1+d_layer1_relu1+d_layer1_conv1'
-    """
-    ops = graph.operations
-    units: list[list[str]] = []
-    for chain in _chains(graph):
-        convs = [isinstance(ops[n], keras.layers.Conv2D) for n in chain]
-        if not any(convs) or len(chain) == 1:
-            units += [[n] for n in chain]
-            continue
-        current: list[str] = []
-        for name, is_conv in zip(chain, convs, strict=True):
-            if convs[0] and is_conv and current:  # conv first: a conv opens a unit
-                units.append(current)
-                current = []
-            current.append(name)
-            if not convs[0] and is_conv:  # norm first: a conv closes a unit
-                units.append(current)
-                current = []
-        units += [[n] for n in current] if not convs[0] else [current] if current else []
-    owner = {n: "+".join(u) for u in units for n in u}
-    edges = tuple((owner[s], owner[t]) for s, t in graph.edges if owner[s] != owner[t])
-    names = tuple("+".join(u) for u in units)
-    members = {"+".join(u): [ops[n] for n in u] for u in units}
-    return LayerGraph(names, edges, {n: m[0] for n, m in members.items()}), members
-
-
 def _discovery(graph: LayerGraph) -> list[str]:
     """Nodes in the order met walking back from the outputs, merge arguments in order."""
     seen: list[str] = []
@@ -266,8 +201,8 @@ def draw_block(model: keras.Model, *, title: str | None = None, shapes: bool = T
         title: the figure's title (written by the caller, in the course's language).
         shapes: write each layer's output shape (height x width x channels) under its name.
         group: one box per convolution with the normalisation and activation layers next to
-            it (:func:`group_units`), e.g. ``"Norm. por lotes · ReLU · Conv 3x3, 12"``: a
-            dense block three times shorter.
+            it (:func:`cnnkit.layer_graph.group_units`), e.g. ``"Norm. por lotes · ReLU ·
+            Conv 3x3, 12"``: a dense block three times shorter.
         fontsize: size of the box texts in points.
 
     Returns:
