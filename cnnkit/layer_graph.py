@@ -4,7 +4,8 @@ A functional model's ``get_config()`` lists every operation (layers, and the ``k
 calls such as the zero padding of a residual shortcut) with the tensors it was called on
 (``inbound_nodes``, each tensor named by the ``keras_history`` of the layer that made it).
 :func:`layer_graph` turns that into nodes and edges, the public, serialisable description of
-the connections that ``keras.saving`` itself relies on. The block diagrams of
+the connections that ``keras.saving`` itself relies on. :func:`group_units` contracts each
+convolution with its batch normalisation and activation into one node. The block diagrams of
 :mod:`cnnkit.viz.diagrams` and the block checkers of :mod:`cnnkit.exercises.architectures`
 read it.
 
