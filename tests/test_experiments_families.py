@@ -49,7 +49,7 @@ def rows():
 
 def test_rows_are_complete(rows):
     keys = {"family", "budget", "budget_value", "seed", "steps", "epochs", "seconds",
-            "last_step_seconds", "overshoot_seconds", "warmup_seconds", "accuracy",
+            "last_step_seconds", "overshoot_seconds", "trace_seconds", "accuracy",
             "parameters", "mult_adds"}
     assert [(r["seed"], r["budget"]) for r in rows] == [
         (0, "time"), (0, "epochs"), (1, "time"), (1, "epochs")]
@@ -73,18 +73,25 @@ def test_epoch_rows_train_whole_batches(rows):
         assert r["steps"] == round(0.5 * len(X) / 32) and r["overshoot_seconds"] is None
 
 
-def test_the_warmup_step_is_undone():
-    keras.utils.set_random_seed(0)
-    model = _tiny()
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
-    before = model.get_weights()
-    families._undo_warmup(model, lambda: model.fit(X[:32], Y[:32], batch_size=32, verbose=0))
-    assert model.train_function is not None                      # the graph is traced
-    for a, b in zip(before, model.get_weights(), strict=True):  # BN statistics included
+def test_reset_gives_the_weights_of_a_fresh_build_and_a_new_optimiser():
+    family = families.Family(_tiny, X, Y, batch_size=32)
+    assert family.model.train_function is not None and family.trace_seconds > 0  # traced
+    family.model.fit(X, Y, batch_size=32, verbose=0)  # move weights, BN statistics, optimiser
+    family.reset(3)
+    keras.utils.set_random_seed(3)
+    for a, b in zip(_tiny().get_weights(), family.model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
-    assert int(model.optimizer.iterations.numpy()) == 0
-    assert all(not np.any(v.numpy()) for v in model.optimizer.variables
+    assert int(family.model.optimizer.iterations.numpy()) == 0
+    assert all(not np.any(v.numpy()) for v in family.model.optimizer.variables
                if "momentum" in v.path or "velocity" in v.path)
+
+
+def test_a_run_on_a_reused_family_equals_a_run_on_a_new_one():
+    rows = families.run(X, Y, X[:64], Y[:64], families={"mini": _tiny}, seeds=(1, 0),
+                        budgets=("epochs",), epochs=0.5, batch_size=32)
+    alone = families.train_one(_tiny, X, Y, X[:64], Y[:64], seed=0, budget="epochs",
+                               epochs=0.5, batch_size=32)
+    assert rows[1]["accuracy"] == alone["accuracy"] and rows[1]["steps"] == alone["steps"]
 
 
 def test_summary_mean_std_and_t_interval():

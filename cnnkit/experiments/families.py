@@ -11,9 +11,9 @@ batch-norm momentum 0.9) under two budgets, because they answer two questions:
 - ``"epochs"``: the same number of passes over the training images (a fraction allowed),
   whatever it costs; the row records what it cost.
 
-Before the timed run one training step traces TensorFlow's graph (seconds that are not
-training); its effect on the weights, the batch-norm statistics and the optimiser is then
-undone, so every run starts from its seed's initial weights. :func:`run` returns tidy rows,
+Each family's graph is traced once, by one training step before any timed run (seconds
+that are not training, recorded as ``trace_seconds``); every run then starts from its seed's
+initial weights and a new optimiser state (:class:`Family`). :func:`run` returns tidy rows,
 one per network, budget and seed; :func:`summarize` gives per family and budget the mean,
 the standard deviation and a 95 % Student-t interval of the test accuracy over seeds.
 """
@@ -32,7 +32,7 @@ from cnnkit import data, stats
 from cnnkit._validate import check_choice, check_int, check_number, check_seed
 from cnnkit.models import alexnet, densenet, googlenet, resnet, vgg
 
-__all__ = ["FAMILIES", "StepBudget", "run", "summarize", "train_one"]
+__all__ = ["FAMILIES", "Family", "StepBudget", "run", "summarize", "train_one"]
 
 Builder = Callable[[], keras.Model]
 
@@ -95,38 +95,73 @@ class StepBudget(keras.callbacks.Callback):
         return self.ends[-1] - (self.ends[-2] if len(self.ends) > 1 else 0.0)
 
 
-def _undo_warmup(model: keras.Model, step: Callable[[], Any]) -> float:
-    """Run ``step`` (one training step that traces the graph), then restore the state."""
-    model.optimizer.build(model.trainable_variables)
-    weights = model.get_weights()
-    slots = [v.numpy() for v in model.optimizer.variables]
-    start = time.perf_counter()
-    step()
-    seconds = time.perf_counter() - start
-    model.set_weights(weights)
-    for variable, value in zip(model.optimizer.variables, slots, strict=True):
-        variable.assign(value)
-    return seconds
+class Family:
+    """One family's model, compiled and traced once; :meth:`reset` gives each run a fresh start.
+
+    Tracing TensorFlow's graph for the first step takes seconds (about 15 to 30 for
+    GoogLeNet or DenseNet on two cores) that are not training; it is done here once per
+    family, not once per run. :meth:`reset` then loads the initial weights a fresh build
+    with the run's seed has (batch-norm statistics included) and the optimiser's initial
+    state, so every run starts as if the network had just been built with that seed.
+
+    Args:
+        builder: a function without arguments that returns an uncompiled model.
+        x, y: a few training images and labels, for the tracing step.
+        batch_size: images per step; bn_momentum: momentum of every batch normalisation
+            (None keeps the builder's).
+
+    Attributes:
+        model: the compiled model; trace_seconds: seconds the tracing step took.
+    """
+
+    def __init__(self, builder: Builder, x, y, *, batch_size: int = 128,
+                 bn_momentum: float | None = 0.9) -> None:
+        self.builder = builder
+        keras.utils.set_random_seed(0)
+        self.model = builder()
+        for layer in self.model.layers:
+            if bn_momentum is not None and isinstance(layer, keras.layers.BatchNormalization):
+                layer.momentum = bn_momentum
+        self.model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                           loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        self.model.optimizer.build(self.model.trainable_variables)
+        self._optimizer_start = [v.numpy() for v in self.model.optimizer.variables]
+        start = time.perf_counter()
+        one = data.make_dataset(x[:batch_size], y[:batch_size], batch_size=batch_size,
+                                shuffle=False).repeat()  # fmt: skip
+        self.model.fit(one, epochs=1, steps_per_epoch=1, verbose=0, shuffle=False)
+        self.trace_seconds = time.perf_counter() - start
+
+    def reset(self, seed: int) -> None:
+        """Initial weights of a fresh build with ``seed``; the optimiser as new."""
+        keras.utils.set_random_seed(seed)
+        self.model.set_weights(self.builder().get_weights())
+        for variable, value in zip(self.model.optimizer.variables, self._optimizer_start,
+                                   strict=True):  # fmt: skip
+            variable.assign(value)
+        keras.utils.set_random_seed(seed)
 
 
-def train_one(builder: Builder, x_train, y_train, x_test, y_test, *, seed: int, budget: str,
+def train_one(family: Family | Builder, x_train, y_train, x_test, y_test, *, seed: int,
+              budget: str,
               seconds: float | None = None, epochs: float | None = None, batch_size: int = 128,
               bn_momentum: float | None = 0.9) -> dict[str, Any]:
     """Train one network under one budget and test it; one tidy row.
 
     Args:
-        builder: a function without arguments that returns an uncompiled model.
+        family: a :class:`Family`, or a builder (a :class:`Family` is made for this run).
         x_train, y_train, x_test, y_test: images (uint8 or float in [0, 1]) and labels.
         seed: seeds the weights and the order of the batches.
         budget: ``"time"`` (stop at the first batch end past ``seconds``) or ``"epochs"``
             (``epochs`` passes over ``x_train``, rounded to whole batches).
         seconds, epochs: the budget's size.
         batch_size: images per step.
-        bn_momentum: momentum of every batch normalisation (None keeps the builder's).
+        bn_momentum: momentum of every batch normalisation (None keeps the builder's);
+            used when ``family`` is a builder.
 
     Returns:
         ``{"budget", "budget_value", "seed", "steps", "epochs", "seconds", "last_step_seconds",
-        "overshoot_seconds", "warmup_seconds", "accuracy", "parameters", "mult_adds"}``;
+        "overshoot_seconds", "trace_seconds", "accuracy", "parameters", "mult_adds"}``;
         ``overshoot_seconds`` is ``seconds - budget`` (None for the epochs budget).
 
     Example:
@@ -147,18 +182,12 @@ def train_one(builder: Builder, x_train, y_train, x_test, y_test, *, seed: int, 
     else:
         limit = None
         max_steps = max(1, round(check_number(epochs, "epochs", minimum=1e-6) * n / batch_size))
-    keras.utils.set_random_seed(seed)
-    model = builder()
-    if bn_momentum is not None:
-        for layer in model.layers:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.momentum = bn_momentum
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    if not isinstance(family, Family):
+        family = Family(family, x_train, y_train, batch_size=batch_size, bn_momentum=bn_momentum)
+    family.reset(seed)
+    model = family.model
     batches = data.make_dataset(x_train, y_train, batch_size=batch_size, shuffle=True,
                                 seed=seed).repeat()  # fmt: skip
-    warmup = _undo_warmup(model, lambda: model.fit(batches, epochs=1, steps_per_epoch=1,
-                                                    verbose=0, shuffle=False))  # fmt: skip
     clock = StepBudget(limit)
     model.fit(batches, epochs=1, steps_per_epoch=max_steps, verbose=0, callbacks=[clock],
               shuffle=False)
@@ -168,7 +197,7 @@ def train_one(builder: Builder, x_train, y_train, x_test, y_test, *, seed: int, 
             "seed": seed, "steps": clock.steps, "epochs": clock.steps * batch_size / n,
             "seconds": clock.seconds, "last_step_seconds": clock.last_step,
             "overshoot_seconds": clock.seconds - limit if limit is not None else None,
-            "warmup_seconds": warmup, "accuracy": accuracy,
+            "trace_seconds": family.trace_seconds, "accuracy": accuracy,
             "parameters": model.count_params(), "mult_adds": stats.mult_adds(model)}  # fmt: skip
 
 
@@ -187,7 +216,8 @@ def run(x_train, y_train, x_test, y_test, *, families: dict[str, Builder] | None
         Other arguments as :func:`train_one`.
 
     Returns:
-        The rows, each with ``"family"`` added, in order seed, budget, family.
+        The rows, each with ``"family"`` added, in order family, seed, budget (each family
+        is traced once, :class:`Family`).
 
     Example:
         >>> import numpy as np
@@ -201,17 +231,18 @@ def run(x_train, y_train, x_test, y_test, *, families: dict[str, Builder] | None
     """
     families = FAMILIES if families is None else families
     rows = []
-    for seed in seeds:
-        for budget in budgets:
-            for name, builder in families.items():
+    for name, builder in families.items():
+        family = Family(builder, x_train, y_train, batch_size=batch_size, bn_momentum=bn_momentum)
+        for seed in seeds:
+            for budget in budgets:
                 row = {"family": name, **train_one(
-                    builder, x_train, y_train, x_test, y_test, seed=seed, budget=budget,
-                    seconds=seconds, epochs=epochs, batch_size=batch_size,
-                    bn_momentum=bn_momentum)}  # fmt: skip
-                keras.backend.clear_session()
+                    family, x_train, y_train, x_test, y_test, seed=seed, budget=budget,
+                    seconds=seconds, epochs=epochs, batch_size=batch_size)}  # fmt: skip
                 rows.append(row)
                 if progress is not None:
                     progress(row)
+        del family
+        keras.backend.clear_session()
     return rows
 
 
