@@ -85,6 +85,8 @@ def test_each_wrong_vgg_fails_naming_the_layer(rule, capsys):
 def test_the_builder_itself_is_not_an_answer(capsys):
     assert not check_vgg_config(vgg((32, 32, 3), config="B"), "B")
     assert "Has usado cnnkit.models.vgg" in capsys.readouterr().out
+    assert not check_vgg_config(vgg((32, 32, 3), config="B", name="mia"), "B")  # renamed
+    assert "Has usado cnnkit.models.vgg" in capsys.readouterr().out
 
 
 def test_a_config_other_than_asked_fails(capsys):

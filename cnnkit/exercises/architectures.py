@@ -88,11 +88,16 @@ def check_vgg_config(model: Any, config: str, *, num_classes: int = 1000,
         True when every layer matches the paper's Table 1.
 
     Example:
-        >>> from cnnkit.models import vgg
-        >>> check_vgg_config(vgg((32, 32, 3), 10, config="A", dropout=0.0, name="mi_vgg"), "A",
-        ...                  num_classes=10, verbose=False)
+        >>> def block(f, n):
+        ...     convs = [layers.Conv2D(f, 3, padding="same", activation="relu") for _ in range(n)]
+        ...     return convs + [layers.MaxPooling2D(2)]
+        >>> body = sum((block(f, 1 if f < 256 else 2) for f in (64, 128, 256, 512, 512)), [])
+        >>> head = [layers.Flatten(), layers.Dense(4096, activation="relu"),
+        ...         layers.Dense(4096, activation="relu"), layers.Dense(10, activation="softmax")]
+        >>> model = keras.Sequential([keras.Input((32, 32, 3)), *body, *head])
+        >>> check_vgg_config(model, "A", num_classes=10, verbose=False)
         True
-        >>> check_vgg_config(vgg((32, 32, 3), config="A", name="mi_vgg"), "B", verbose=False)
+        >>> check_vgg_config(model, "B", num_classes=10, verbose=False)
         False
     """
     if config not in ("A", "B", "C", "D", "E"):
@@ -101,7 +106,8 @@ def check_vgg_config(model: Any, config: str, *, num_classes: int = 1000,
     if not isinstance(model, keras.Model):
         return _report(lines + [f"{BAD} Esto no es un modelo de Keras; devuelve el modelo."],
                        verbose)  # fmt: skip
-    if model.name.startswith(f"vgg_{config}"):
+    names = {la.name for la in model.layers}
+    if model.name.startswith(f"vgg_{config}") or {"block1_conv1", "fc1", "predictions"} <= names:
         lines.append(f"{BAD} Has usado cnnkit.models.vgg; construye la red con capas de Keras.")
     found = [la for la in model.layers if not isinstance(la, (layers.InputLayer, layers.Dropout))]
     steps = _vgg_steps(config, num_classes)
