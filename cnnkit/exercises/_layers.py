@@ -28,19 +28,18 @@ from cnnkit import stats
 NEUTRAL = (layers.Dropout, layers.Rescaling)
 """Layers that do not change LeNet-5's architecture: ignored with a note."""
 
-_ACTIVATION_LAYERS = (
-    layers.Activation,
-    layers.ReLU,
-    layers.Softmax,
-    layers.LeakyReLU,
-    layers.ELU,
-    layers.PReLU,
-)
-_NO_WEIGHTS = (
+_AS_LENET = {"depthwise_conv": "conv", "separable_conv": "conv", "transposed_conv": "conv"}
+_LENET_KINDS = ("conv", "dense", "pool", "flatten", "pad", "activation")
+
+# Until cnnkit.stats has its detailed table (branch h3-ops, ``layer_kind(detailed=True)``):
+# the same answers for the layers LeNet-5 is made of. Delete once that branch is merged.
+_FALLBACK = (
     ((layers.AveragePooling2D, layers.MaxPooling2D), "pool"),
     ((layers.Flatten,), "flatten"),
     ((layers.ZeroPadding2D,), "pad"),
-)
+    ((layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU, layers.PReLU,
+      layers.Softmax), "activation"),
+)  # fmt: skip
 
 
 @dataclass
@@ -66,19 +65,22 @@ class Found:
 
 
 def kind_of(layer: Any) -> str:
-    """The kind of a layer for the checker: conv, dense, pool, flatten, pad or other.
+    """The kind of a layer for the checker: conv, dense, pool, flatten, pad, activation or other.
+
+    Every convolution is ``"conv"`` (the rules then ask for a plain ``Conv2D``).
 
     Example:
         >>> kind_of(keras.layers.SeparableConv2D(4, 3)), kind_of(keras.layers.MaxPooling2D())
         ('conv', 'pool')
     """
-    kind = stats.layer_kind(layer)
-    if kind in ("conv", "dense"):
-        return kind
-    for classes, name in _NO_WEIGHTS:
-        if isinstance(layer, classes):
-            return name
-    return "other"
+    try:
+        kind = stats.layer_kind(layer, detailed=True)
+    except TypeError:  # stats without ``detailed``: see _FALLBACK
+        kind = stats.layer_kind(layer)
+        if kind == "other":
+            kind = next((name for classes, name in _FALLBACK if isinstance(layer, classes)), kind)
+    kind = _AS_LENET.get(kind, kind)
+    return kind if kind in _LENET_KINDS else "other"
 
 
 def activation_name(value: Any) -> str:
@@ -127,7 +129,8 @@ def student_layers(model: keras.Model) -> tuple[list[Found], list[Any]]:
         if isinstance(layer, NEUTRAL):
             ignored.append(layer)
             continue
-        if isinstance(layer, _ACTIVATION_LAYERS):
+        kind = kind_of(layer)
+        if kind == "activation":
             name = _activation_of_layer(layer)
             last = found[-1] if found else None  # only right after its layer: tanh and
             if (  # average pooling do not commute
@@ -140,7 +143,6 @@ def student_layers(model: keras.Model) -> tuple[list[Found], list[Any]]:
             else:
                 found.append(Found(layer, "activation", activation=name))
             continue
-        kind = kind_of(layer)
         activation = None
         if kind in ("conv", "dense"):
             activation = activation_name(layer.get_config().get("activation", "linear"))
