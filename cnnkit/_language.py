@@ -98,6 +98,84 @@ def format_percent(fraction: float, decimals: int = 1) -> str:
     return f"{number} %" if _current == "es" else f"{number}%"
 
 
+def format_bool(value: bool) -> str:
+    """Write a truth value for the reader: ``sí`` / ``no`` in Spanish, ``yes`` / ``no`` in English.
+
+    Use it wherever a sentence or a table shows a boolean to the student, instead of
+    Python's ``True`` / ``False``. NumPy booleans (``np.bool_``) are accepted.
+
+    Raises:
+        TypeError: ``value`` is not a bool.
+
+    Example:
+        >>> set_language("es"); format_bool(True), format_bool(1 + 1 == 3)
+        ('sí', 'no')
+        >>> set_language("en"); format_bool(True)
+        'yes'
+    """
+    if type(value).__name__ not in ("bool", "bool_"):
+        raise TypeError(
+            f"`value` must be a bool (or a NumPy bool), got {type_name(value)}: {value!r}."
+        )
+    if value:
+        return "sí" if _current == "es" else "yes"
+    return "no"
+
+
+def format_array(array: Any, decimals: int = 2, *, max_line_width: int = 88) -> str:
+    """Write a NumPy array as ``print`` would, with numbers written for the reader.
+
+    In Spanish the numbers take a decimal comma (``0,25``) and thousands are grouped as in
+    :func:`format_number`; the elements are separated by spaces as in ``print(array)``, so
+    the comma is never ambiguous. Integer arrays keep their digits; booleans become
+    ``sí`` / ``no``. Nothing process-wide changes (NumPy's print options are untouched).
+
+    Args:
+        array: anything ``numpy.asarray`` accepts (real numbers or booleans).
+        decimals: digits after the decimal separator of floating-point elements.
+        max_line_width: characters per line before NumPy wraps.
+
+    Returns:
+        The text, to ``print``.
+
+    Raises:
+        TypeError: ``array`` is not numeric or ``decimals`` is not an int.
+        ValueError: ``decimals`` is negative.
+
+    Example:
+        >>> import numpy as np
+        >>> set_language("es")
+        >>> print(format_array(np.array([[0.25, -1.5], [12345.0, 2.0]])))
+        [[     0,25     -1,50]
+         [12.345,00      2,00]]
+        >>> print(format_array(np.array([True, False])), format_array(np.arange(3)))
+        [sí no] [0 1 2]
+        >>> set_language("en"); print(format_array([0.25, 1.0], 1))
+        [0.2 1.0]
+    """
+    import numpy as np
+
+    decimals = check_int(decimals, "decimals", minimum=0)
+    values = np.asarray(array)
+    if values.dtype.kind not in "biuf":
+        raise TypeError(
+            f"`array` must hold real numbers or booleans, got dtype {values.dtype}: {array!r}."
+        )
+    if values.dtype.kind == "b":
+        write = format_bool
+    elif values.dtype.kind == "f":
+        write = lambda v: format_number(v, decimals)  # noqa: E731
+    else:
+        write = format_number
+    width = max((len(write(v)) for v in values.flat), default=0)
+    return np.array2string(
+        values,
+        separator=" ",
+        formatter={"all": lambda v: write(v).rjust(width)},
+        max_line_width=max_line_width,
+    )
+
+
 def _check_real(value: Any, name: str) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
@@ -109,8 +187,9 @@ def _check_real(value: Any, name: str) -> None:
 def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
     """A copy of a pandas table whose numbers are written for the reader (:func:`format_number`).
 
-    Numeric columns become strings in the current language (``0,576`` in Spanish); other
-    columns and the index are kept. Missing values are shown as an empty string.
+    Numeric columns become strings in the current language (``0,576`` in Spanish), boolean
+    cells become ``sí`` / ``no`` (:func:`format_bool`); other columns and the index are kept.
+    Missing values are shown as an empty string.
 
     Args:
         table: a ``pandas.DataFrame``.
@@ -126,11 +205,11 @@ def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
     Example:
         >>> import pandas as pd
         >>> set_language("es")
-        >>> format_table(pd.DataFrame({"n": [50, 20000], "acierto": [0.5762, 0.9]}),
-        ...              {"acierto": 3})
-                n acierto
-        0      50   0,576
-        1  20.000   0,900
+        >>> format_table(pd.DataFrame({"n": [50, 20000], "acierto": [0.5762, 0.9],
+        ...                            "igual": [True, False]}), {"acierto": 3})
+                n acierto igual
+        0      50   0,576    sí
+        1  20.000   0,900    no
         >>> set_language("en")
     """
     import pandas as pd
@@ -141,9 +220,18 @@ def format_table(table: Any, decimals: int | Mapping[str, int] = 3) -> Any:
         raise TypeError(f"`decimals` must be an int or a mapping column -> int, got {decimals!r}.")
     result = table.copy()
     for column in result.columns:
-        if pd.api.types.is_numeric_dtype(result[column]):
+        if pd.api.types.is_bool_dtype(result[column]) or _all_bools(result[column]):
+            result[column] = result[column].map(lambda v: "" if pd.isna(v) else format_bool(v))
+        elif pd.api.types.is_numeric_dtype(result[column]):
             digits = decimals if isinstance(decimals, int) else decimals.get(column, 0)
             result[column] = result[column].map(
                 lambda v, d=digits: "" if pd.isna(v) else format_number(v, d)
             )
     return result
+
+
+def _all_bools(column: Any) -> bool:
+    """An object column whose cells are all booleans (or missing): pandas keeps such columns
+    as ``object`` when a value is missing."""
+    values = [v for v in column if v is not None and v == v]
+    return bool(values) and all(type(v).__name__ in ("bool", "bool_") for v in values)

@@ -7,10 +7,10 @@ makes them::
     python scripts/execute_notebooks.py notebooks/03_*.ipynb
 
 It unsets ``CNNKIT_QUICK`` (full mode), runs each notebook top to bottom with the kernel of
-the current environment, and writes it back. The kernel is started with
-``--IPKernelApp.capture_fd_output=False`` so TensorFlow's C++ start-up lines, which go to
-the process's stderr, are not stored as a stderr output of the first cell (under nbval they
-are not captured, and the stored notebook must match).
+the current environment, and writes it back. The kernel is started as JupyterLab starts it
+(ipykernel's default capture of file descriptors 1 and 2), so a stored run shows whatever a
+student would see, TensorFlow's C++ lines on stderr included; ``import cnnkit`` in each
+notebook's first cell keeps TensorFlow's start-up lines off it (``tests/test_startup_stderr.py``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ def execute(path: Path, *, timeout: int | None, quick: bool) -> float:
             timeout=timeout,
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
-            extra_arguments=["--IPKernelApp.capture_fd_output=False"],
         )
         start = time.perf_counter()
         client.execute()

@@ -100,6 +100,11 @@ ROWS: list[Row | Any] = [
     ("format_percent/fraction", lambda e: cnnkit.format_percent("0.5"), TypeError, "fraction"),
     ("format_percent/decimals", lambda e: cnnkit.format_percent(0.5, 1.5), TypeError, "decimals"),
     ("format_table/table", lambda e: cnnkit.format_table([[0.5]]), TypeError, "table"),
+    ("format_bool/value", lambda e: cnnkit.format_bool(1), TypeError, "value"),
+    ("format_array/array", lambda e: cnnkit.format_array(["a"]), TypeError, "array"),
+    ("format_array/decimals", lambda e: cnnkit.format_array([0.5], -1), ValueError, "decimals"),
+    ("summary/model", lambda e: cnnkit.summary("model"), TypeError, "model"),
+    ("summary_text/model", lambda e: cnnkit.summary_text(None), TypeError, "model"),
     ("format_table/decimals", lambda e: cnnkit.format_table(pd.DataFrame({"a": [1.0]}), 1.5),
      TypeError, "decimals"),
     # data

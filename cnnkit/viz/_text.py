@@ -106,11 +106,14 @@ def metric_label(metric: str) -> str:
 
 
 def _spanish_number(match: re.Match[str]) -> str:
+    """One number written in English, rewritten by :func:`cnnkit.format_number` (the one
+    formatter of the package) with as many decimals as it was written with."""
     whole, decimals = match.group(1), match.group(2)
+    if len(whole) > 1 and whole.startswith("0"):  # "007", "05": not a quantity
+        return match.group(0)
     if decimals is None:
-        return format_number(int(whole)) if len(whole) > 4 else whole
-    grouped = format_number(int(whole)) if len(whole) > 4 else whole
-    return f"{grouped},{decimals}"
+        return format_number(int(whole))
+    return format_number(float(match.group(0)), len(decimals))
 
 
 def _spanish(label: Any) -> str:
