@@ -10,6 +10,9 @@ copy made by this module (or by the command ``cnnkit student SOURCE... -o DIR``)
       # TU CÓDIGO AQUÍ
       raise NotImplementedError()
 
+- In code cells, every region between ``### BEGIN HIDDEN TESTS`` and
+  ``### END HIDDEN TESTS`` (markers included) is removed, as nbgrader removes it: the
+  grader's extra checks stay in the instructor's copy.
 - Cells tagged ``solution`` (cell metadata ``"tags": ["solution"]``, code or markdown)
   are removed entirely: use it for a "Soluciones" section.
 - Outputs and execution counts of all cells are cleared; everything else is kept.
@@ -40,6 +43,7 @@ __all__ = [
 ]
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
+HIDDEN_TESTS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 END_SOLUTION = "### END SOLUTION"
 SOLUTION_TAG = "solution"
 STUB_LINES = ("# TU CÓDIGO AQUÍ", "raise NotImplementedError()")
@@ -107,6 +111,19 @@ def _strip_code(source: str, where: str) -> tuple[str, int]:
     return "\n".join(out), regions
 
 
+def _strip_hidden_tests(source: str) -> str:
+    """Remove nbgrader's hidden-test regions, line by line as nbgrader's ClearHiddenTests."""
+    kept, hidden = [], False
+    for line in source.split("\n"):
+        if HIDDEN_TESTS[0] in line:
+            hidden = True
+        elif HIDDEN_TESTS[1] in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def _has_tag(cell: nbformat.NotebookNode, tag: str) -> bool:
     return tag in cell.get("metadata", {}).get("tags", [])
 
@@ -152,7 +169,7 @@ def student_notebook(
             continue
         where = _where(name, index, cell.source)
         if cell.cell_type == "code":
-            cell.source, _ = _strip_code(cell.source, where)
+            cell.source, _ = _strip_code(_strip_hidden_tests(cell.source), where)
             cell.outputs = []
             cell.execution_count = None
             cell.metadata.pop("execution", None)

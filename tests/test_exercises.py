@@ -225,11 +225,25 @@ def test_verbose_false_prints_nothing(capsys):
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"variant": "lenet"}, "`variant` must be None"), ({"num_classes": 1}, "`num_classes`")],
+    [({"variant": "lenet"}, "`variant` must be one of"), ({"num_classes": 1}, "`num_classes`")],
 )
 def test_bad_checker_arguments_raise(kwargs, message):
     with pytest.raises(ValueError, match=message):
         check_lenet(lenet5(), **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"num_classes": "10"}, {"num_classes": 10.0}, {"variant": 1}, {"verbose": 1}]
+)
+def test_checker_arguments_of_the_wrong_type_raise_type_error(kwargs):
+    with pytest.raises(TypeError, match=f"`{next(iter(kwargs))}`"):
+        check_lenet(lenet5(), **kwargs)
+
+
+def test_numpy_integers_are_accepted_as_num_classes(capsys):
+    import numpy as np
+
+    assert check_lenet(lenet5(num_classes=5), num_classes=np.int64(5), verbose=False)
 
 
 def test_model_with_two_inputs_fails_clearly(capsys):

@@ -35,8 +35,8 @@ def _run(model, capsys, **kwargs) -> tuple[bool, str]:
         {},
         {"optimizer": "adam"},  # Adam's default rate is 0.001
         {"loss": keras.losses.SparseCategoricalCrossentropy()},
-        {"metrics": [keras.metrics.SparseCategoricalAccuracy()]},
-        {"metrics": ["acc"]},
+        {"loss": keras.losses.sparse_categorical_crossentropy},
+        {"metrics": [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]},
     ],
 )
 def test_the_exercise_settings_and_their_equivalents_pass(settings, capsys):
@@ -84,7 +84,7 @@ def test_one_hot_loss_and_missing_metric(capsys):
         "✘ Pérdida: tu modelo usa 'categorical_crossentropy': esa pérdida espera etiquetas "
         "one-hot y las tuyas son enteros del 0 al 9." in out
     )
-    assert '✘ Métrica: tu modelo mide ninguna. Usa metrics=["accuracy"].' in out
+    assert '✘ Métrica: tu modelo no mide ninguna. Usa metrics=["accuracy"].' in out
 
 
 def test_not_compiled_not_a_model(capsys):

@@ -4,8 +4,11 @@ The README's ``nbgrader_config.py`` and its commands are read from the README an
 they are (``nbgrader generate_assignment``, then ``nbgrader autograde`` on three submissions
 in one call, then ``nbgrader export``), offline and in short mode. The release must equal
 ``cnnkit student``'s copy, and the scores must be: the solved notebook, full marks; the
-untouched student copy, zero for every exercise; a copy with only exercise 3 solved, exactly
-that exercise's points.
+untouched student copy, zero for every exercise; a copy with only exercise 5 solved, exactly
+that exercise's points (each exercise is graded on its own inputs); a copy whose exercises
+1 and 4 return cnnkit's own LeNet-5 (``models.lenet5`` and an aliased import) and whose
+exercise 2 only works for the visible check's images, zero for those three exercises (the
+checks and nbgrader's hidden tests see it) and full marks for the others.
 """
 
 from __future__ import annotations
@@ -28,7 +31,18 @@ SOURCE = ROOT / "notebooks" / "04_ejercicio_lenet5.ipynb"
 README = (ROOT / "README.md").read_text()
 ASSIGNMENT = "lenet5"
 NOTEBOOK_ID = SOURCE.stem
-ONLY = "ej3"  # the exercise solved in the third submission
+ONLY = "ej5"  # the exercise solved in the third submission
+SHORTCUTS = {  # the fourth submission: what a student may try instead of the exercise
+    "ej1": """def construir_lenet5(input_shape=(32, 32, 1), num_classes=10):
+    return models.lenet5(input_shape=input_shape, num_classes=num_classes)""",
+    "ej2": """def rellenar_a_32(imagenes):  # works for uint8 images only, as in the visible check
+    return np.pad(imagenes, ((0, 0), (2, 2), (2, 2))).astype(np.uint8)""",
+    "ej4": """from cnnkit.models import lenet5 as red
+
+
+def construir_lenet5_moderna(input_shape=(32, 32, 1), num_classes=10):
+    return red(input_shape=input_shape, num_classes=num_classes, variant="modern")""",
+}
 POINTS = {"ej1": 3, "ej2": 2, "ej3": 2, "ej4": 2, "ej5": 1}
 
 
@@ -71,14 +85,23 @@ def _grade_id(cell: nbformat.NotebookNode) -> str:
 
 
 def _solved_only(
-    release: nbformat.NotebookNode, source: nbformat.NotebookNode, exercises: set[str]
+    release: nbformat.NotebookNode,
+    source: nbformat.NotebookNode,
+    exercises: set[str],
+    written: dict[str, str] | None = None,
 ) -> nbformat.NotebookNode:
-    """The release with the instructor's code in the solution cells of ``exercises``."""
+    """The release with the instructor's code in the solution cells of ``exercises``.
+
+    ``written`` gives other code for some exercises (exercise -> the cell's code).
+    """
     solutions = {_grade_id(c): c.source for c in source.cells if _grade_id(c)}
     copy = nbformat.from_dict(release)
     for cell in copy.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and meta["grade_id"].split("_")[0] in exercises:
+        exercise = meta.get("grade_id", "").split("_")[0]
+        if meta.get("solution") and exercise in (written or {}):
+            cell.source = written[exercise]
+        elif meta.get("solution") and exercise in exercises:
             cell.source = solutions[meta["grade_id"]]
     return copy
 
@@ -105,13 +128,14 @@ def course(tmp_path_factory) -> dict:
         "resuelto": _solved_only(release, source, set(POINTS)),
         "sin_tocar": release,
         f"solo_{ONLY}": _solved_only(release, source, {ONLY}),
+        "atajos": _solved_only(release, source, set(POINTS), SHORTCUTS),
     }
     for student, nb in submissions.items():
         folder = course_dir / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / SOURCE.name)
     start = time.perf_counter()
-    _run(f"cd course\n{after}", root)  # one autograde call for the three submissions
+    _run(f"cd course\n{after}", root)  # one autograde call for the four submissions
     autograde_s = time.perf_counter() - start
     scores = {}
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
@@ -125,7 +149,7 @@ def course(tmp_path_factory) -> dict:
             total = gradebook.find_submission(ASSIGNMENT, student).score
             scores[student] = (total, by_exercise)
     print(
-        f"\nnbgrader: generate_assignment {generate_s:.0f} s, autograde (3 submissions, one "
+        f"\nnbgrader: generate_assignment {generate_s:.0f} s, autograde (4 submissions, one "
         f"call) + export {autograde_s:.0f} s; scores {scores}"
     )
     return {"dir": course_dir, "release": release, "source": source, "scores": scores}
@@ -161,6 +185,42 @@ def test_one_exercise_solved_gets_exactly_its_points(course):
     total, by_exercise = course["scores"][f"solo_{ONLY}"]
     assert by_exercise == {e: (p if e == ONLY else 0) for e, p in POINTS.items()}
     assert total == POINTS[ONLY]
+
+
+def test_shortcuts_earn_nothing_and_the_other_exercises_keep_their_points(course):
+    """cnnkit's LeNet-5 in exercises 1 and 4, an exercise 2 fitted to the visible check: 0."""
+    total, by_exercise = course["scores"]["atajos"]
+    assert by_exercise == {e: (0 if e in SHORTCUTS else p) for e, p in POINTS.items()}
+    assert total == sum(p for e, p in POINTS.items() if e not in SHORTCUTS)
+
+
+def _check_cell(exercise: str, *, hidden: bool) -> str:
+    source = nbformat.read(SOURCE, as_version=4)
+    cell = next(c for c in source.cells if _grade_id(c) == f"{exercise}_comprobacion")
+    if hidden:
+        return cell.source
+    return cell.source.split("### BEGIN HIDDEN TESTS")[0]
+
+
+def test_hidden_tests_are_what_fails_an_exercise_fitted_to_the_visible_check(capsys):
+    """The shortcut of exercise 2 passes the check students see; the hidden tests fail it."""
+    import numpy as np
+
+    namespace = {"np": np}
+    exec(SHORTCUTS["ej2"], namespace)
+    exec(_check_cell("ej2", hidden=False), namespace)
+    assert "✔ Imágenes rellenadas correctamente" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="cualquier lote"):
+        exec(_check_cell("ej2", hidden=True), namespace)
+
+
+def test_every_graded_check_has_hidden_tests():
+    source = nbformat.read(SOURCE, as_version=4)
+    checks = [c for c in source.cells if _grade_id(c).endswith("_comprobacion")]
+    assert [_grade_id(c).split("_")[0] for c in checks] == list(POINTS)
+    for cell in checks:
+        assert cell.source.count("### BEGIN HIDDEN TESTS") == 1, _grade_id(cell)
+        assert cell.source.count("### END HIDDEN TESTS") == 1, _grade_id(cell)
 
 
 def test_export_writes_the_same_scores(course):

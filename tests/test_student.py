@@ -229,10 +229,12 @@ def test_student_copy_of_04_has_no_solution_line(notebooks):
 def test_student_copy_of_04_runs_and_every_exercise_raises(notebooks, monkeypatch):
     """Reverse validation in short mode, in one kernel.
 
-    Cells that are not exercises must run. Each exercise cell must fail with
-    NotImplementedError; then the instructor's version of that cell runs, as if the
-    student had solved it, so that the next cells have what they need. Execution stops
-    after the last exercise (the rest of the notebook is covered by nbval).
+    Cells that are not exercises must run. Each exercise cell defines the student's function,
+    whose body is the stub, and the checking cell after it must fail (the check calls the
+    function: ``NotImplementedError``, or the ``AssertionError`` of a check that reports it);
+    then the instructor's version of the exercise cell runs, as if the student had solved it,
+    and the check passes. Execution stops after the last check (the rest of the notebook is
+    covered by nbval).
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -241,6 +243,8 @@ def test_student_copy_of_04_runs_and_every_exercise_raises(notebooks, monkeypatc
     solved = [c for c in instructor.cells if student.SOLUTION_TAG not in c.metadata.get("tags", [])]
     assert len(solved) == len(copy.cells)
     exercises = [i for i, c in enumerate(copy.cells) if _is_exercise(c)]
+    code = [i for i, c in enumerate(copy.cells) if c.cell_type == "code"]
+    checks = {code[code.index(i) + 1]: i for i in exercises}  # check cell -> its exercise
     monkeypatch.setenv("CNNKIT_QUICK", "1")
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
     client = NotebookClient(
@@ -252,17 +256,19 @@ def test_student_copy_of_04_runs_and_every_exercise_raises(notebooks, monkeypatc
     )
     failed = []
     with client.setup_kernel():
-        for index, cell in enumerate(copy.cells[: exercises[-1] + 1]):
+        for index, cell in enumerate(copy.cells[: max(checks) + 1]):
             if cell.cell_type != "code":
                 continue
-            if index in exercises:
+            if index in checks:
                 with pytest.raises(CellExecutionError) as error:
                     client.execute_cell(cell, index)
-                assert error.value.ename == "NotImplementedError", (index, error.value.evalue)
-                failed.append(index)
-                client.execute_cell(solved[index], index)
-            else:
-                client.execute_cell(cell, index)
+                assert error.value.ename in ("NotImplementedError", "AssertionError"), (
+                    index,
+                    error.value.evalue,
+                )
+                failed.append(checks[index])
+                client.execute_cell(solved[checks[index]], checks[index])
+            client.execute_cell(cell, index)
     assert failed == exercises
 
 

@@ -2,6 +2,10 @@
 
 :func:`check_compile` reads what ``model.compile(...)`` received and says, in Spanish, what
 is right and what to change, one line per setting, like :func:`cnnkit.exercises.check_lenet`.
+The exercise asks for exactly this: ``keras.optimizers.Adam`` with a fixed learning rate
+(no weight decay), the sparse categorical cross-entropy on probabilities (a softmax output,
+so not ``from_logits=True``) and one metric, the accuracy, logged as ``"accuracy"`` (the
+notebook reads ``history["val_accuracy"]``).
 """
 
 from __future__ import annotations
@@ -12,21 +16,19 @@ from typing import Any
 import keras
 
 from cnnkit._validate import check_bool, check_number
+from cnnkit.exercises._text import BAD, OK, decimal
 
 __all__ = ["check_compile"]
 
-OK, BAD = "✔", "✘"
-
 _LOSS = "sparse_categorical_crossentropy"
-_LOSS_CLASS = keras.losses.SparseCategoricalCrossentropy
-_ACCURACY = ("accuracy", "acc", "sparse_categorical_accuracy")
-_ACCURACY_CLASS = keras.metrics.SparseCategoricalAccuracy
-
-
-def _number(value: float) -> str:
-    """A learning rate as Spanish writes it (6 significant digits): 0,001, 0,0005, 0,01."""
-    rounded = float(f"{value:.6g}")  # float32 variables hold 0.0099999998 for 0.01
-    return f"{rounded:.12f}".rstrip("0").rstrip(".").replace(".", ",")
+_FIX_METRIC = 'Usa metrics=["accuracy"].'
+_SAME_ACCURACY = ("acc", "sparse_categorical_accuracy")  # the same number, another name
+_WRONG_ACCURACY = {
+    "categorical_accuracy": "espera etiquetas one-hot y las tuyas son enteros del 0 al 9",
+    "binary_accuracy": "es para dos clases y aquí hay diez",
+    "Accuracy": "compara la salida tal cual con la etiqueta, sin elegir la clase más probable",
+    "top_k_categorical_accuracy": "cuenta como acierto que la clase esté entre las 5 primeras",
+}
 
 
 def _name(value: Any) -> str:
@@ -35,65 +37,109 @@ def _name(value: Any) -> str:
         return value
     if isinstance(value, dict):
         config = value.get("config")
-        name = config.get("name") if isinstance(config, dict) else None
+        name = config.get("name") if isinstance(config, dict) else config
         return str(name or value.get("class_name", "?"))
     return str(getattr(value, "name", None) or getattr(value, "__name__", type(value).__name__))
 
 
 def _optimizer_lines(optimizer: Any, learning_rate: float) -> list[str]:
-    if type(optimizer).__name__ != "Adam":  # AdamW and others subclass Adam
+    fix = f"Usa optimizer=keras.optimizers.Adam(learning_rate={learning_rate:g})."
+    if type(optimizer) is not keras.optimizers.Adam:
         return [
             f"{BAD} Optimizador: tu modelo usa {type(optimizer).__name__} y el ejercicio pide "
-            f"Adam. Usa optimizer=keras.optimizers.Adam(learning_rate={learning_rate:g})."
+            f"Adam. {fix}"
+        ]
+    config = optimizer.get_config()
+    if config.get("weight_decay"):
+        return [
+            f"{BAD} Optimizador: tu Adam usa weight_decay={config['weight_decay']:g} y el "
+            f"ejercicio pide Adam sin decaimiento de pesos. {fix}"
         ]
     lines = [f"{OK} Optimizador: Adam"]
-    rate = optimizer.get_config()["learning_rate"]
+    rate = config["learning_rate"]
     if not isinstance(rate, float | int):
         return lines + [
             f"{BAD} Tasa de aprendizaje: tu Adam usa un programa ({_name(rate)}) y el "
-            f"ejercicio pide una tasa fija de {_number(learning_rate)}. Usa "
-            f"keras.optimizers.Adam(learning_rate={learning_rate:g})."
+            f"ejercicio pide una tasa fija de {decimal(learning_rate)}. {fix}"
         ]
-    value = float(rate)
-    if not math.isclose(value, learning_rate, rel_tol=1e-6):
+    if not math.isclose(float(rate), learning_rate, rel_tol=1e-6):
         return lines + [
-            f"{BAD} Tasa de aprendizaje: tu Adam usa {_number(value)} y el ejercicio pide "
-            f"{_number(learning_rate)}. Usa keras.optimizers.Adam(learning_rate={learning_rate:g})."
+            f"{BAD} Tasa de aprendizaje: tu Adam usa {decimal(rate)} y el ejercicio pide "
+            f"{decimal(learning_rate)}. {fix}"
         ]
-    return lines + [f"{OK} Tasa de aprendizaje: {_number(value)}"]
+    return lines + [f"{OK} Tasa de aprendizaje: {decimal(rate)}"]
 
 
 def _loss_line(loss: Any) -> str:
-    if _name(loss) == _LOSS or isinstance(loss, _LOSS_CLASS):
+    sparse = isinstance(loss, keras.losses.SparseCategoricalCrossentropy)
+    if loss == _LOSS or loss is keras.losses.sparse_categorical_crossentropy:
         return f"{OK} Pérdida: entropía cruzada categórica dispersa"
+    if sparse and not loss.get_config().get("from_logits"):
+        return f"{OK} Pérdida: entropía cruzada categórica dispersa"
+    fix = (
+        f'Usa loss="{_LOSS}" (entropía cruzada categórica dispersa: etiquetas enteras y '
+        "salida softmax)."
+    )
+    if sparse:
+        return (
+            f"{BAD} Pérdida: tu pérdida usa from_logits=True, que espera la salida sin softmax, "
+            f"y la de LeNet-5 ya es softmax. {fix}"
+        )
     name = _name(loss)
-    why = (
-        ": esa pérdida espera etiquetas one-hot y las tuyas son enteros del 0 al 9"
-        if "categorical_crossentropy" in name
-        else ""
-    )
-    return (
-        f'{BAD} Pérdida: tu modelo usa {name!r}{why}. Usa loss="{_LOSS}" (entropía cruzada '
-        "categórica dispersa: etiquetas enteras y salida softmax)."
-    )
+    why = ""
+    if "categorical_crossentropy" in name.lower() or "CategoricalCrossentropy" in name:
+        why = ": esa pérdida espera etiquetas one-hot y las tuyas son enteros del 0 al 9"
+    return f"{BAD} Pérdida: tu modelo usa {name!r}{why}. {fix}"
+
+
+def _metric_kind(metric: Any) -> str:
+    """The metric's Keras name ("accuracy", "categorical_accuracy", "Accuracy", "mse"...)."""
+    if isinstance(metric, dict):
+        if metric.get("module") == "keras.metrics":  # a metric object, by its class
+            cls = metric.get("class_name", "")
+            snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in cls).lstrip("_")
+            return "Accuracy" if cls == "Accuracy" else snake
+        return _name(metric)
+    return metric if isinstance(metric, str) else _name(metric)
 
 
 def _metric_line(metrics: Any) -> str:
-    listed = metrics if isinstance(metrics, list | tuple) else [metrics] if metrics else []
-    if any(_name(m) in _ACCURACY or isinstance(m, _ACCURACY_CLASS) for m in listed):
-        return f"{OK} Métrica: exactitud (accuracy)"
-    names = ", ".join(repr(_name(m)) for m in listed) or "ninguna"
-    return f'{BAD} Métrica: tu modelo mide {names}. Usa metrics=["accuracy"].'
+    listed = list(metrics) if isinstance(metrics, list | tuple) else [metrics] if metrics else []
+    names = ", ".join(repr(_name(m)) for m in listed)
+    if not listed:
+        return f"{BAD} Métrica: tu modelo no mide ninguna. {_FIX_METRIC}"
+    if len(listed) > 1:
+        return (
+            f"{BAD} Métrica: tu modelo mide {names} y el ejercicio pide solo el acierto. "
+            f"{_FIX_METRIC}"
+        )
+    metric = listed[0]
+    kind, name = _metric_kind(metric), _name(metric)
+    if kind in ("accuracy", "sparse_categorical_accuracy") and name == "accuracy":
+        return f"{OK} Métrica: acierto"
+    if kind in _SAME_ACCURACY or kind == "accuracy":
+        return (
+            f"{BAD} Métrica: tu modelo mide el acierto con el nombre {name!r} y el cuaderno lo "
+            f'lee como "accuracy" (historial.history["val_accuracy"]). {_FIX_METRIC}'
+        )
+    if kind in _WRONG_ACCURACY:
+        shown = "keras.metrics.Accuracy()" if kind == "Accuracy" else repr(name)
+        return f"{BAD} Métrica: {shown} {_WRONG_ACCURACY[kind]}. {_FIX_METRIC}"
+    return (
+        f"{BAD} Métrica: tu modelo mide {names} y el ejercicio pide el acierto (la fracción "
+        f"de imágenes bien clasificadas). {_FIX_METRIC}"
+    )
 
 
 def check_compile(model: Any, *, learning_rate: float = 1e-3, verbose: bool = True) -> bool:
     """Checks how a student compiled a classifier, with feedback in Spanish.
 
     The exercise asks for Adam with a fixed learning rate, the sparse categorical
-    cross-entropy (integer labels, softmax output) and the accuracy metric. Each setting
-    gets a line marked ✔ (right) or ✘ (what the model uses and what to write instead).
-    Equivalent spellings pass: ``optimizer="adam"`` (whose default rate is 0.001),
-    loss and metric objects or their string names (``"acc"``).
+    cross-entropy (integer labels, softmax output) and the accuracy as the only metric.
+    Each setting gets a line marked ✔ (right) or ✘ (what the model uses and what to write
+    instead). Equivalent spellings pass: ``optimizer="adam"`` (whose default rate is
+    0.001), the loss as a string, a function or a ``SparseCategoricalCrossentropy()``
+    object, and ``keras.metrics.SparseCategoricalAccuracy(name="accuracy")``.
 
     Args:
         model: the student's compiled ``keras.Model``.
@@ -121,7 +167,7 @@ def check_compile(model: Any, *, learning_rate: float = 1e-3, verbose: bool = Tr
     ✔ Optimizador: Adam
     ✔ Tasa de aprendizaje: 0,001
     ✔ Pérdida: entropía cruzada categórica dispersa
-    ✔ Métrica: exactitud (accuracy)
+    ✔ Métrica: acierto
     ✔ ¡Correcto! El modelo está listo para entrenar.
     True
     """
