@@ -8,6 +8,13 @@ import sys
 from cnnkit.grading import parallel, sandbox
 
 
+def _warnings(log: str, most: int = 6) -> list[str]:
+    """nbgrader's warnings and errors about one submission (checksums, timeouts...)."""
+    lines = [line.strip() for line in log.splitlines() if "| WARNING]" in line
+             or "| ERROR]" in line]
+    return list(dict.fromkeys(lines))[:most]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cnnkit.grading", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -32,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r for r in results.values() if not r.ok]
     for r in results.values():
         print(f"{r.student}\t{'ok' if r.ok else 'FAILED'}\t{r.seconds:.1f} s\tworker {r.slot}")
+        for line in _warnings(r.log):
+            print(f"    {line}")
     for r in failed:
         print(f"--- {r.student} (exit {r.returncode})\n{r.log}", file=sys.stderr)
     return 1 if failed else 0

@@ -111,7 +111,7 @@ def autograde(
                 cwd=course_dir, env=env, capture_output=True, text=True, check=False,
             )
             seconds = time.perf_counter() - start
-            return Graded(student, run.returncode, seconds, slot, run.stderr[-4000:])
+            return Graded(student, run.returncode, seconds, slot, run.stderr[-20000:])
         finally:
             slots.put(slot)
 
