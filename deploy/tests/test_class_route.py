@@ -292,6 +292,33 @@ def test_the_spy_reads_no_solution_writes_no_gradebook_deletes_nothing(graded):
     assert _digest(graded["course"] / "submitted") == graded["submitted_before"]
 
 
+def test_the_instructor_is_told_which_check_cells_were_edited_or_deleted(graded):
+    """Only there: nbgrader's own checksum warning fires for every submission here."""
+    log = graded["log"]
+    reports = {s: [line.strip() for line in block.splitlines()[1:] if line.startswith("    ")]
+               for s, block in _blocks(log).items()}
+    edited, deleted = _kind(graded, "celda_editada"), _kind(graded, "celda_borrada")
+    assert reports[edited] == [f"{NOTEBOOK}, ej2_comprobacion: changed (nbgrader grades the "
+                               "released version)"]
+    assert reports[deleted][0] == f"{NOTEBOOK}, ej2_comprobacion: deleted (scores 0)"
+    loop = _kind(graded, "bucle")
+    assert any("Timeout waiting for execute reply (60s)" in line for line in reports[loop])
+    quiet = set(reports) - {edited, deleted, loop}
+    assert not [(s, reports[s]) for s in quiet if reports[s]]
+
+
+def _blocks(log: str) -> dict[str, str]:
+    """The autograde command's output, split by student."""
+    blocks, current = {}, None
+    for line in log.splitlines():
+        if "\t" in line and not line.startswith(" "):
+            current = line.split("\t")[0]
+            blocks[current] = line
+        elif current and line.startswith("    "):
+            blocks[current] += "\n" + line
+    return blocks
+
+
 def test_feedback_is_readable_html_with_the_spanish_messages(graded):
     solved = _feedback(graded, "resuelto")
     assert "✔ Imágenes rellenadas correctamente" in solved
