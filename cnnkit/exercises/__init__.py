@@ -1,9 +1,14 @@
 """Checkers for the exercises of the course, with feedback in Spanish for the students.
 
-- :func:`check_lenet` compares a student's Keras model with LeNet-5 layer by layer
-  (:mod:`cnnkit.exercises.lenet`, where the accepted equivalences are listed).
+- :func:`check_lenet` compares a student's Keras model (or the function that builds it)
+  with LeNet-5 layer by layer (:mod:`cnnkit.exercises.lenet`, where the accepted
+  equivalences are listed); given the function, it also refuses a model built by
+  :mod:`cnnkit.models`.
 - :func:`check_compile` checks the optimiser, learning rate, loss and metric a model was
   compiled with (:mod:`cnnkit.exercises.compile`).
+
+Each checker is tested with a table of wrong answers, one per rule it enforces
+(``tests/test_exercises_wrong_answers.py``): none of them gets "¡Correcto!".
 - :func:`explain_error` explains in Spanish the errors met while building a model
   (:mod:`cnnkit.exercises.errors`): library messages stay English, the exercise flow
   shows them in Spanish.

@@ -116,7 +116,7 @@ def _metric_line(metrics: Any) -> str:
     metric = listed[0]
     kind, name = _metric_kind(metric), _name(metric)
     if kind in ("accuracy", "sparse_categorical_accuracy") and name == "accuracy":
-        return f"{OK} Métrica: acierto (accuracy)"
+        return f"{OK} Métrica: acierto"
     if kind in _SAME_ACCURACY or kind == "accuracy":
         return (
             f"{BAD} Métrica: tu modelo mide el acierto con el nombre {name!r} y el cuaderno lo "
@@ -167,7 +167,7 @@ def check_compile(model: Any, *, learning_rate: float = 1e-3, verbose: bool = Tr
     ✔ Optimizador: Adam
     ✔ Tasa de aprendizaje: 0,001
     ✔ Pérdida: entropía cruzada categórica dispersa
-    ✔ Métrica: acierto (accuracy)
+    ✔ Métrica: acierto
     ✔ ¡Correcto! El modelo está listo para entrenar.
     True
     """
