@@ -24,14 +24,12 @@ class: their grades are checked like the others', and so are their traces.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import html
 import os
 import pwd
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -43,7 +41,12 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from simulated_class import POINTS, Submission, simulated_class  # noqa: E402
+from simulated_class import (  # noqa: E402
+    POINTS,
+    Submission,
+    reachable_interpreter,
+    simulated_class,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "notebooks" / "04_ejercicio_lenet5.ipynb"
@@ -82,26 +85,6 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], *, user: str | None = 
     return run
 
 
-@contextlib.contextmanager
-def _reachable_interpreter():
-    """Lets other uids run this Python: adds o+x to its folders that lack it, then restores.
-
-    (Here the interpreter lives under /root, mode 0700; a real course environment lives
-    where its students and its grader uid can read it.)
-    """
-    changed = []
-    for folder in Path(os.path.realpath(sys.executable)).parents:
-        mode = folder.stat().st_mode
-        if not mode & stat.S_IXOTH:
-            changed.append((folder, stat.S_IMODE(mode)))
-            folder.chmod(stat.S_IMODE(mode) | stat.S_IXOTH)
-    try:
-        yield
-    finally:
-        for folder, mode in changed:
-            folder.chmod(mode)
-
-
 def _digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -114,7 +97,7 @@ def graded():
     assert not missing, f"system accounts missing on this machine: {missing}"
     base = Path(tempfile.mkdtemp(prefix="cnnkit-class-"))
     times: dict[str, float] = {}
-    with _reachable_interpreter():
+    with reachable_interpreter():
         yield from _route(base, times)
 
 
