@@ -1,0 +1,14 @@
+"""Grading a class with nbgrader: parallel autograde, a sandboxed kernel, Moodle collection.
+
+Instructors' tools (they need the ``instructor`` extra, i.e. nbgrader):
+
+- :func:`cnnkit.grading.parallel.autograde`: one ``nbgrader autograde`` per student,
+  several at once, sharing the gradebook.
+- :mod:`cnnkit.grading.sandbox`: a kernel that runs each submission as an unprivileged
+  uid that cannot read ``source/`` or write the gradebook.
+- :class:`cnnkit.grading.moodle.MoodleCollector`: ``nbgrader zip_collect`` for the zip of
+  Moodle's "Download all submissions".
+
+The command line is ``python -m cnnkit.grading --help``; ``deploy/`` holds the course's
+``nbgrader_config.py`` and ``jupyterhub_config.py``.
+"""

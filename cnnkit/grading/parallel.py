@@ -1,0 +1,119 @@
+"""Autograde a class with several nbgrader processes at once, one student per process.
+
+nbgrader 0.9 grades the submissions of one ``nbgrader autograde`` call one after the other.
+Each submission is independent (a fresh kernel, its own ``autograded/`` folder, its own rows
+of the gradebook), so this module starts one ``nbgrader autograde ASSIGNMENT --student S``
+per student, ``workers`` at a time, and hands the next student to whichever worker is free
+(a looping submission holds one worker, not the class). The processes share the course's
+SQLite gradebook: nbgrader writes to it only at the start and the end of a submission, in
+short transactions, and ``db_url`` should carry ``?timeout=60`` so that a writer waits for
+the other instead of failing (``deploy/nbgrader_config.py`` sets it). A student whose process
+fails is reported, never dropped silently.
+
+Each worker has a slot number; with ``uids`` it sets ``CNNKIT_GRADER_UID`` so that the
+sandboxed kernel (:mod:`cnnkit.grading.sandbox`) of each slot runs as a different uid.
+TensorFlow's thread pools are sized to the cores left for each worker.
+
+Example:
+    >>> plan_threads(workers=2, cores=2)
+    1
+    >>> plan_threads(workers=1, cores=16)
+    16
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Graded", "autograde", "plan_threads", "submitted_students"]
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One student's autograde run: exit status, wall seconds, worker slot, log tail."""
+
+    student: str
+    returncode: int
+    seconds: float
+    slot: int
+    log: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def plan_threads(*, workers: int, cores: int | None = None) -> int:
+    """Threads for each kernel's TensorFlow pools: the cores divided among the workers."""
+    cores = cores or len(os.sched_getaffinity(0))
+    return max(1, cores // workers)
+
+
+def submitted_students(course_dir: str | os.PathLike[str], assignment: str) -> list[str]:
+    """The students with a folder ``submitted/<student>/<assignment>``, sorted."""
+    submitted = Path(course_dir) / "submitted"
+    return sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+
+
+def autograde(
+    assignment: str,
+    students: Sequence[str] | None = None,
+    *,
+    course_dir: str | os.PathLike[str] = ".",
+    workers: int = 2,
+    uids: Sequence[int] | None = None,
+    extra_args: Sequence[str] = (),
+    nbgrader: Sequence[str] = ("nbgrader",),
+) -> dict[str, Graded]:
+    """Runs ``nbgrader autograde`` for each student, ``workers`` processes at a time.
+
+    Args:
+        assignment: the assignment's name (e.g. ``"lenet5"``).
+        students: whom to grade; by default every folder in ``submitted/``.
+        course_dir: the course directory (where ``nbgrader_config.py`` is).
+        workers: processes at once (on 2 cores, 2).
+        uids: one uid per worker slot for the sandboxed kernel (``CNNKIT_GRADER_UID``).
+        extra_args: more arguments for ``nbgrader autograde`` (e.g. ``["--force"]``).
+        nbgrader: the command that runs nbgrader.
+
+    Returns:
+        One :class:`Graded` per student, in the order given.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"`workers` must be a positive int, got {workers!r}.")
+    if uids is not None and len(uids) < workers:
+        raise ValueError(f"`uids` needs one uid per worker ({workers}), got {len(uids)}.")
+    students = list(students) if students is not None else submitted_students(
+        course_dir, assignment
+    )
+    slots: queue.Queue[int] = queue.Queue()
+    for slot in range(workers):
+        slots.put(slot)
+    threads = str(plan_threads(workers=workers))
+
+    def grade(student: str) -> Graded:
+        slot = slots.get()
+        try:
+            env = dict(os.environ, TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS="1",
+                       OMP_NUM_THREADS=threads)
+            if uids is not None:
+                env["CNNKIT_GRADER_UID"] = str(uids[slot])
+            start = time.perf_counter()
+            run = subprocess.run(  # noqa: S603 (nbgrader with the caller's arguments)
+                [*nbgrader, "autograde", assignment, f"--student={student}", *extra_args],
+                cwd=course_dir, env=env, capture_output=True, text=True, check=False,
+            )
+            seconds = time.perf_counter() - start
+            return Graded(student, run.returncode, seconds, slot, run.stderr[-20000:])
+        finally:
+            slots.put(slot)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(students, pool.map(grade, students), strict=True))

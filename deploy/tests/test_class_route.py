@@ -1,0 +1,313 @@
+"""The class route of deploy/nbgrader_config.py, end to end, on a simulated class of notebook 04.
+
+One module-scoped run (about 3 minutes on 2 idle cores; `deploy/run_tests.sh`, a step of
+`.ci/run`, not the README's test command):
+
+1. ``generate_assignment`` from the solved notebook;
+2. the exchange route for 8 students, each a different OS account (existing system accounts
+   of the Debian base image stand in for students; nothing is added to the system):
+   ``release_assignment``, then as each student ``fetch_assignment`` and ``submit``, then
+   ``collect``;
+3. the Moodle route for the others: a zip laid out as Moodle's "Download all submissions"
+   (one folder per student, one notebook renamed by its student) and ``zip_collect`` with
+   ``cnnkit.grading.moodle.MoodleCollector``;
+4. ``python -m cnnkit.grading autograde`` (2 workers) with the sandboxed kernel: every
+   submission runs as an unprivileged uid with no account, one per worker;
+5. ``generate_feedback``, ``release_feedback`` and, as a student, ``fetch_feedback``;
+6. ``export``: the CSV's grade of every student equals the points expected for their
+   submission, and so does every exercise's score in the gradebook.
+
+The hostile submissions (a loop, 200,000 printed lines, an edited and a deleted check cell,
+code that reads ``source/``, writes the gradebook and deletes ``submitted/``) are part of the
+class: their grades are checked like the others', and so are their traces.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from simulated_class import (  # noqa: E402
+    POINTS,
+    Submission,
+    reachable_interpreter,
+    simulated_class,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "notebooks" / "04_ejercicio_lenet5.ipynb"
+ASSIGNMENT = "lenet5"
+NOTEBOOK = SOURCE.name
+# Accounts of Debian's base-passwd that no service of a test machine uses; they play students.
+ACCOUNTS = ("games", "man", "lp", "news", "uucp", "proxy", "backup", "list")
+EXCHANGE_KINDS = ("resuelto", "sin_tocar", "solo_ej1", "errores_a", "bucle", "salida_enorme",
+                  "celda_editada", "espia")
+GRADER_UID_BASE = 61000  # sandboxed kernels: uid 61000 + worker slot, no account needed
+WORKERS = 2
+
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0, reason="the class route needs root: students are OS accounts and "
+    "submissions run as another uid (.ci/run runs as root)")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ, CNNKIT_QUICK="1", TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg",
+               PYTHONPATH=str(ROOT), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    env.update(extra)
+    return env
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str], *, user: str | None = None,
+         ok: bool = True) -> subprocess.CompletedProcess:
+    ids = {}
+    if user is not None:  # the student's uid, gid and no supplementary group of root's
+        ids = dict(user=user, group=pwd.getpwnam(user).pw_gid, extra_groups=[], umask=0o022)
+    run = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False,
+                         timeout=900, **(ids or dict(umask=0o077)))
+    report = f"{args} as {user or 'root'}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}"
+    if ok:
+        assert run.returncode == 0, report
+    assert "Exception while loading config file" not in run.stderr, report
+    return run
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def graded():
+    """Runs the whole route once; returns what the tests look at."""
+    missing = [a for a in ACCOUNTS if not _exists(a)]
+    assert not missing, f"system accounts missing on this machine: {missing}"
+    base = Path(tempfile.mkdtemp(prefix="cnnkit-class-"))
+    times: dict[str, float] = {}
+    with reachable_interpreter():
+        yield from _route(base, times)
+
+
+def _route(base: Path, times: dict[str, float]):
+    from nbgrader.api import Gradebook
+
+    try:
+        base.chmod(0o711)
+        course, exchange, homes = base / "course", base / "exchange", base / "homes"
+        course.mkdir(mode=0o700)
+        homes.mkdir(mode=0o711)
+        jupyter = base / "jupyter"
+        from cnnkit.grading.sandbox import install_kernelspec
+        install_kernelspec(jupyter, user=str(GRADER_UID_BASE))
+        env = _env(CNNKIT_EXCHANGE=str(exchange), JUPYTER_PATH=str(jupyter))
+        shutil.copy(ROOT / "deploy" / "nbgrader_config.py", course)
+        (course / "source" / ASSIGNMENT).mkdir(parents=True)
+        shutil.copy(SOURCE, course / "source" / ASSIGNMENT)
+
+        start = time.perf_counter()
+        _run(["nbgrader", "generate_assignment", ASSIGNMENT], course, env)
+        times["generate_assignment"] = time.perf_counter() - start
+        release = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
+        source = nbformat.read(SOURCE, as_version=4)
+        submissions = simulated_class(release, source, str(course))
+
+        # --- the exchange route: each student is an OS account
+        start = time.perf_counter()
+        _run(["nbgrader", "release_assignment", ASSIGNMENT], course, env)
+        by_kind = {s.student: s for s in submissions}
+        expected: dict[str, Submission] = {}
+        student_flags = [f"--Exchange.root={exchange}", "--course=cnn"]
+        for account, kind in zip(ACCOUNTS, EXCHANGE_KINDS, strict=True):
+            home = homes / account
+            home.mkdir(mode=0o700)
+            os.chown(home, pwd.getpwnam(account).pw_uid, pwd.getpwnam(account).pw_gid)
+            student_env = _env(HOME=str(home), USER=account, CNNKIT_EXCHANGE=str(exchange))
+            _run(["nbgrader", "fetch_assignment", ASSIGNMENT, *student_flags], home,
+                 student_env, user=account)
+            fetched = home / ASSIGNMENT / NOTEBOOK
+            assert nbformat.read(fetched, as_version=4) == release, account
+            nbformat.write(by_kind.pop(kind).notebook, fetched)  # the student's work
+            _run(["nbgrader", "submit", ASSIGNMENT, *student_flags], home, student_env,
+                 user=account)
+            expected[account] = _as(account, [s for s in submissions if s.student == kind][0])
+        _run(["nbgrader", "collect", ASSIGNMENT], course, env)
+        times["exchange route (8 students)"] = time.perf_counter() - start
+
+        # --- the Moodle route: the other submissions in one zip, ids are participant numbers
+        start = time.perf_counter()
+        archive = course / "downloaded" / ASSIGNMENT / "archive"
+        archive.mkdir(parents=True)
+        with zipfile.ZipFile(archive / "cnn-lenet5-entregas.zip", "w") as zf:
+            for number, sub in enumerate(by_kind.values(), start=2001):
+                participant = str(number)
+                folder = f"Alumno {sub.student.replace('_', ' ').title()}_{participant}"
+                zf.writestr(f"{folder}_assignsubmission_file/{sub.file_name}",
+                            nbformat.writes(sub.notebook))
+                expected[participant] = _as(participant, sub)
+        _run(["nbgrader", "zip_collect", ASSIGNMENT], course, env)
+        times[f"zip_collect ({len(by_kind)} students)"] = time.perf_counter() - start
+        submitted_before = _digest(course / "submitted")
+
+        # --- autograde, several processes at once, kernels as unprivileged uids
+        start = time.perf_counter()
+        run = _run([sys.executable, "-m", "cnnkit.grading", "autograde", ASSIGNMENT,
+                    f"--workers={WORKERS}", f"--uid-base={GRADER_UID_BASE}"], course, env,
+                   ok=False)
+        times[f"autograde ({len(expected)} submissions, {WORKERS} workers)"] = (
+            time.perf_counter() - start)
+        autograde_log = run.stdout + run.stderr
+        print("\n" + autograde_log)
+
+        start = time.perf_counter()
+        _run(["nbgrader", "generate_feedback", ASSIGNMENT], course, env)
+        # the exchange's students (account names; Moodle's are numbers, fed back in Moodle)
+        _run(["nbgrader", "release_feedback", ASSIGNMENT, "--student=[a-z]*"], course, env)
+        first = ACCOUNTS[0]
+        _run(["nbgrader", "fetch_feedback", ASSIGNMENT, *student_flags], homes / first,
+             _env(HOME=str(homes / first), USER=first), user=first)
+        _run(["nbgrader", "export"], course, env)
+        times["feedback + export"] = time.perf_counter() - start
+
+        with open(course / "grades.csv", newline="") as file:
+            csv_scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+            scores = {
+                student: {e: gradebook.find_grade(f"{e}_comprobacion", SOURCE.stem, ASSIGNMENT,
+                                                  student).score for e in POINTS}
+                for student in expected
+            }
+        print("\nclass route timings: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()))
+        yield {
+            "course": course, "homes": homes, "expected": expected, "csv": csv_scores,
+            "scores": scores, "log": autograde_log, "returncode": run.returncode,
+            "submitted_before": submitted_before, "times": times,
+        }
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _exists(account: str) -> bool:
+    try:
+        pwd.getpwnam(account)
+    except KeyError:
+        return False
+    return True
+
+
+def _as(student: str, sub: Submission) -> Submission:
+    return Submission(student, sub.notebook, sub.points, file_name=sub.file_name,
+                      notes=[sub.student, *sub.notes])
+
+
+def _kind(graded: dict, kind: str) -> str:
+    return next(s for s, sub in graded["expected"].items() if sub.notes[0] == kind)
+
+
+def _autograded(graded: dict, kind: str) -> nbformat.NotebookNode:
+    student = _kind(graded, kind)
+    path = graded["course"] / "autograded" / student / ASSIGNMENT / NOTEBOOK
+    return nbformat.read(path, as_version=4)
+
+
+def _feedback(graded: dict, kind: str) -> str:
+    student = _kind(graded, kind)
+    path = graded["course"] / "feedback" / student / ASSIGNMENT / NOTEBOOK.replace(
+        ".ipynb", ".html")
+    return html.unescape(path.read_text())
+
+
+def _outputs(nb: nbformat.NotebookNode, grade_id: str) -> str:
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return "\n".join(o.get("text", "") + " ".join(o.get("traceback", [])) for o in cell.outputs)
+
+
+def test_the_class_has_both_routes_and_every_kind_of_submission(graded):
+    kinds = [sub.notes[0] for sub in graded["expected"].values()]
+    assert len(kinds) == len(set(kinds)) == 17
+    assert sum(s.isdigit() for s in graded["expected"]) == 9  # Moodle participant ids
+    assert graded["returncode"] == 0, graded["log"]
+
+
+def test_every_grade_in_the_csv_is_the_expected_total(graded):
+    expected = {s: float(sub.total) for s, sub in graded["expected"].items()}
+    assert graded["csv"] == expected
+
+
+def test_every_exercise_scores_the_expected_points(graded):
+    expected = {s: {e: float(p) for e, p in sub.points.items()}
+                for s, sub in graded["expected"].items()}
+    assert graded["scores"] == expected
+
+
+def test_an_infinite_loop_is_interrupted_and_the_notebook_goes_on(graded):
+    nb = _autograded(graded, "bucle")
+    assert "CellTimeoutError" in _outputs(nb, "ej2_rellenar_a_32")
+    assert "✔ preparar_problema" in _outputs(nb, "ej5_comprobacion")
+
+
+def test_huge_output_is_truncated(graded):
+    nb = _autograded(graded, "salida_enorme")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "")
+                .startswith("ej1_construir"))
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    assert text.count("\n") <= 210 and "x" * 50 in text
+    assert (graded["course"] / "autograded").stat().st_size < 10_000_000
+
+
+def test_the_spy_reads_no_solution_writes_no_gradebook_deletes_nothing(graded):
+    text = _outputs(_autograded(graded, "espia"), "ej1_construir_lenet5")
+    assert "ATAQUE LOGRADO" not in text
+    for attempt in ("leer source/", "escribir gradebook.db", "borrar submitted/"):
+        assert f"ATAQUE FALLIDO: {attempt} " in text, text
+    assert _digest(graded["course"] / "submitted") == graded["submitted_before"]
+
+
+def test_the_instructor_is_told_which_check_cells_were_edited_or_deleted(graded):
+    """Only there: nbgrader's own checksum warning fires for every submission here."""
+    log = graded["log"]
+    reports = {s: [line.strip() for line in block.splitlines()[1:] if line.startswith("    ")]
+               for s, block in _blocks(log).items()}
+    edited, deleted = _kind(graded, "celda_editada"), _kind(graded, "celda_borrada")
+    assert reports[edited] == [f"{NOTEBOOK}, ej2_comprobacion: changed (nbgrader grades the "
+                               "released version)"]
+    assert reports[deleted][0] == f"{NOTEBOOK}, ej2_comprobacion: deleted (scores 0)"
+    loop = _kind(graded, "bucle")
+    assert any("Timeout waiting for execute reply (60s)" in line for line in reports[loop])
+    quiet = set(reports) - {edited, deleted, loop}
+    assert not [(s, reports[s]) for s in quiet if reports[s]]
+
+
+def _blocks(log: str) -> dict[str, str]:
+    """The autograde command's output, split by student."""
+    blocks, current = {}, None
+    for line in log.splitlines():
+        if "\t" in line and not line.startswith(" "):
+            current = line.split("\t")[0]
+            blocks[current] = line
+        elif current and line.startswith("    "):
+            blocks[current] += "\n" + line
+    return blocks
+
+
+def test_feedback_is_readable_html_with_the_spanish_messages(graded):
+    solved = _feedback(graded, "resuelto")
+    assert "✔ Imágenes rellenadas correctamente" in solved
+    assert "conserva el tipo de las imágenes (uint8)" in _feedback(graded, "errores_c")
+    wrong = _feedback(graded, "errores_a")
+    assert "corrige las líneas marcadas con ✘" in wrong
+    assert "la imagen debe quedar intacta en el centro" in wrong
+    fetched = list((graded["homes"] / ACCOUNTS[0]).rglob("*.html"))
+    assert len(fetched) == 1 and "✔" in html.unescape(fetched[0].read_text())

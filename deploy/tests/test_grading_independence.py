@@ -1,0 +1,81 @@
+"""Grades of notebook 04 cannot depend on training, data or time: a static check, no kernel.
+
+Every name a graded check cell (hidden tests included) reads is defined in that cell, is
+the student's function of a solution cell, or comes from the notebook's import cells. So a
+check sees neither the loaded data nor a trained model nor a timing: the grade is the same
+in short mode (CNNKIT_QUICK=1, the grader's mode) and in full mode, however long the
+student trained.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from pathlib import Path
+
+import nbformat
+
+SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "04_ejercicio_lenet5.ipynb"
+IMPORT_CELLS = ("lectura_02", "lectura_03")  # the canonical first cell and the imports
+
+
+def _meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def _defined(tree: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+            names.update(a.arg for a in node.args.args + node.args.kwonlyargs)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.Lambda):
+            names.update(a.arg for a in node.args.args)
+    return names
+
+
+def _top_level(tree: ast.Module) -> set[str]:
+    """Names a cell defines for the cells after it (not its functions' local names)."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        else:
+            names.update(n.id for n in ast.walk(node)
+                         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    return names
+
+
+def _allowed(nb) -> set[str]:
+    allowed = set(dir(builtins))
+    for cell in nb.cells:
+        if _meta(cell).get("grade_id") in IMPORT_CELLS or _meta(cell).get("solution"):
+            allowed |= _top_level(ast.parse(cell.source))
+    return allowed
+
+
+def test_graded_checks_read_only_their_own_names_the_imports_and_the_student_functions():
+    nb = nbformat.read(SOURCE, as_version=4)
+    allowed = _allowed(nb)
+    checks = [c for c in nb.cells if _meta(c).get("grade")]
+    assert len(checks) == 5
+    for cell in checks:
+        tree = ast.parse(cell.source)
+        read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Load)}
+        foreign = read - allowed - _defined(tree)
+        assert not foreign, f"{_meta(cell)['grade_id']} reads {sorted(foreign)}"
+
+
+def test_the_allowed_names_exclude_what_the_notebook_computes():
+    """The test above would catch a check that reads the data or a training's result."""
+    allowed = _allowed(nbformat.read(SOURCE, as_version=4))
+    assert {"construir_lenet5", "preparar_problema", "check_lenet", "np", "keras"} <= allowed
+    for computed in ("x_train", "x_train_32", "historial_clasica", "acierto_moderna", "EPOCAS"):
+        assert computed not in allowed
