@@ -62,6 +62,8 @@ def construir_lenet5_moderna(input_shape=(32, 32, 1), num_classes=10):
 
 LOOP = "while True:  # a loop that never ends, before the function is defined\n    pass\n"
 HUGE_OUTPUT = 'for i in range(200_000):\n    print(i, "x" * 50)\n'
+# The checkers rebound to always say yes: the hidden tests import cnnkit's own again.
+REBOUND = "check_lenet = check_compile = lambda *args, **kwargs: True\n"
 
 
 def spy(course_dir: str) -> str:
@@ -149,7 +151,7 @@ def _mistakes(source: nbformat.NotebookNode, names: tuple[str, ...]) -> dict[str
 def simulated_class(
     release: nbformat.NotebookNode, source: nbformat.NotebookNode, course_dir: str
 ) -> list[Submission]:
-    """The 17 kinds of submission, in the order they are handed in."""
+    """The 18 kinds of submission, in the order they are handed in."""
     def mistakes(*names: str) -> nbformat.NotebookNode:
         return fill(release, source, written=_mistakes(source, names))
 
@@ -184,6 +186,10 @@ def simulated_class(
                    notes=["exercise 2's check cell deleted"]),
         Submission("espia", fill(release, source, solved=(), after={"ej1": spy(course_dir)}),
                    _only(), notes=["reads source/, writes the gradebook, deletes submitted/"]),
+        Submission("comprobadores_redefinidos",
+                   fill(release, source, solved=("ej2", "ej5"), before={"ej1": REBOUND}),
+                   _only("ej2", "ej5"),
+                   notes=["exercises 1, 3 and 4 blank, check_lenet / check_compile rebound"]),
         Submission("renombrado", fill(release, source), dict(POINTS),
                    file_name="04_ejercicio_lenet5 (1).ipynb", notes=["file renamed by hand"]),
     ]
