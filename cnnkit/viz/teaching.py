@@ -187,10 +187,16 @@ def show_conv_step(
     if bias is not None:
         total += f" + {_word('bias')}"
     fig.suptitle(f"{total} = {_short(value)}")
-    for ax in fig.axes:   # cell lines off-white: a white line across a panel would split it
+    for ax in fig.axes:   # off-white cell lines and a grey frame: each panel reads as one block
         for lines in ax.collections:
             if isinstance(lines, LineCollection):
                 lines.set_color("0.96")
+        if ax.images:
+            ax.set_axis_on()
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_edgecolor("0.6")
     return fig
 
 
