@@ -1,12 +1,15 @@
-"""The first cell of every notebook: versions, seed, quiet logging, PNG figures."""
+"""The first cell of every notebook: versions, seed, quiet Python loggers, PNG figures.
+
+:func:`setup` changes only what its docstring lists, each change reversible: no environment
+variable, no warnings filter and no matplotlib warning is touched. (TensorFlow's C++
+start-up lines are silenced by ``import cnnkit`` itself, before TensorFlow loads.)
+"""
 
 from __future__ import annotations
 
 import logging
-import os
 import platform
 import sys
-import warnings
 
 from cnnkit._language import set_language
 from cnnkit._mode import is_quick
@@ -25,7 +28,21 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 
 
 def setup(seed: int = 0, *, verbose: bool = True, language: str = "en") -> None:
-    """Prepare a notebook: check versions, seed everything, silence logs, PNG figures.
+    """Prepare a notebook: check versions, seed everything, quiet loggers, PNG figures.
+
+    What it changes, and how to undo each change:
+
+    - the seeds of Python's ``random``, NumPy's global generator and the Keras backend
+      (``keras.utils.set_random_seed(seed)``); call it again with another seed to change them;
+    - the language of the words and numbers cnnkit draws (:func:`cnnkit.set_language`);
+    - the level of the Python loggers ``"tensorflow"`` and ``"absl"`` (and absl's
+      verbosity), set to ``ERROR`` so that retracing notices and similar INFO / WARNING
+      log lines do not fill the notebook; undo with
+      ``logging.getLogger("tensorflow").setLevel(logging.WARNING)`` (and the same for
+      ``"absl"``). Python warnings (``warnings.warn``) are left alone;
+    - in IPython / Jupyter only: ``%matplotlib inline`` with PNG figures at 80 dpi
+      (``figure.dpi`` and ``savefig.dpi``); undo with
+      ``matplotlib.rcParams.update({"figure.dpi": 100, "savefig.dpi": "figure"})``.
 
     Args:
         seed: seed for Python, NumPy and the Keras backend
@@ -40,8 +57,10 @@ def setup(seed: int = 0, *, verbose: bool = True, language: str = "en") -> None:
         ValueError: when ``seed`` is negative or ``language`` is unknown.
 
     Example:
-        >>> import cnnkit
+        >>> import cnnkit, logging
         >>> cnnkit.setup(seed=0, verbose=False)
+        >>> logging.getLogger("tensorflow").level == logging.ERROR
+        True
     """
     check_seed(seed)
     check_bool(verbose, "verbose")
@@ -52,7 +71,6 @@ def setup(seed: int = 0, *, verbose: bool = True, language: str = "en") -> None:
             "README says (Python 3.11) and select its kernel."
         )
     set_language(language)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
     if _version_tuple(keras.__version__) < MIN_KERAS:
@@ -77,7 +95,7 @@ def setup(seed: int = 0, *, verbose: bool = True, language: str = "en") -> None:
 
 
 def _quiet_logging() -> None:
-    """Silence TensorFlow's Python and absl loggers and known harmless warnings."""
+    """Set TensorFlow's and absl's Python loggers to ERROR (warnings are not touched)."""
     import tensorflow as tf
 
     tf.get_logger().setLevel(logging.ERROR)
@@ -88,7 +106,6 @@ def _quiet_logging() -> None:
         absl_logging.set_verbosity(absl_logging.ERROR)
     except ImportError:  # pragma: no cover - absl ships with TensorFlow
         pass
-    warnings.filterwarnings("ignore", module="keras.src.trainers")
 
 
 def _png_figures() -> None:
@@ -106,7 +123,7 @@ def _png_figures() -> None:
     set_matplotlib_formats("png")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"figure.dpi": 80, "savefig.dpi": 80, "figure.max_open_warning": 0})
+    plt.rcParams.update({"figure.dpi": 80, "savefig.dpi": 80})
     from cnnkit._compact_png import use_compact_png
 
     use_compact_png(shell)  # PNGs with a 256-colour palette: about half the bytes

@@ -114,12 +114,13 @@ def augmentation(
         saturation: largest saturation change, in [0, 1] (`RandomSaturation`).
             Colour (RGB) images only. Hue and saturation are deck 002's colour shifting.
         fill_mode: how rotation, zoom and translation fill the uncovered pixels:
-            "constant" (zeros, the black background of Fashion-MNIST), "reflect",
-            "wrap" or "nearest".
+            "constant" (the low end of `value_range`: black, the background of
+            Fashion-MNIST), "reflect", "wrap" or "nearest".
         value_range: (low, high) of the pixel values: (0, 1) for images scaled by
             `cnnkit.data.make_dataset`, (0, 255) for raw uint8 pixels.
         seed: seed of the random transformations (each layer gets `seed + i`), or
-            None.
+            None. In `cnnkit.data.make_dataset` a seeded augmentation gives the same
+            batches on every run.
         name: name of the returned model.
 
     Returns:

@@ -3,6 +3,7 @@
 Usage::
 
     cnnkit student SOURCE... -o DIR     # student copies of exercise notebooks
+    cnnkit workspace --course notebooks --dir trabajo   # the student's workspace
 
 Also callable from Python: ``cnnkit.cli.main(["student", "nb.ipynb", "-o", "student"])``
 returns the exit status instead of exiting.
@@ -38,7 +39,36 @@ def _parser() -> argparse.ArgumentParser:
     student.add_argument(
         "-o", "--output-dir", required=True, metavar="DIR", help="folder for the student copies"
     )
+    workspace = commands.add_parser(
+        "workspace",
+        help="create or update the student's workspace (never overwrites their changes)",
+        description=(
+            "Copy the course notebooks into DIR: exercise notebooks as student copies (the "
+            "solved ones in DIR/soluciones), the others as they are. A copy the student has "
+            "changed is never overwritten: a new version of it is written beside it as "
+            "'NAME (nuevo).ipynb'."
+        ),
+    )
+    workspace.add_argument("--course", required=True, metavar="COURSE",
+                           help="the folder of the course notebooks")
+    workspace.add_argument("--dir", default="trabajo", metavar="DIR",
+                           help="the student's folder (default: trabajo)")
     return parser
+
+
+def _workspace(course: str, folder: str) -> int:
+    from cnnkit.workspace import update_workspace
+
+    try:
+        report = update_workspace(course, folder)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"cnnkit workspace: error: {error}", file=sys.stderr)
+        return 2
+    lines = report.lines()
+    print(f"Tu carpeta de trabajo: {folder}" + ("" if lines else " (sin cambios)"))
+    for line in lines:
+        print(line)
+    return 0
 
 
 def _student(sources: Sequence[str], output_dir: str) -> int:
@@ -90,5 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else 2
     if args.command == "student":
         return _student(args.sources, args.output_dir)
+    if args.command == "workspace":
+        return _workspace(args.course, args.dir)
     parser.print_help(sys.stderr)
     return 2

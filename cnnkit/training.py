@@ -71,6 +71,16 @@ def fit(
         callbacks: more Keras callbacks.
         **fit_kwargs: anything else ``model.fit`` accepts (``y``, ``batch_size``...).
 
+    TensorFlow 2.21 on CPU: its oneDNN kernels can corrupt the heap (the process dies with
+    "Segmentation fault" or "double free") in gradients through a 1x1 ``Conv2D`` with
+    stride 2 and few channels on an odd batch (seen with small models under a
+    ``GradientTape`` and in a ``tf.function``; see ``cnnkit.viz.grad_cam_heatmap``).
+    Training ``cnnkit.models.resnet((28, 28, 1), 10, depth=8, width=8)``, whose projection
+    shortcuts are such convolutions, with batches of 1 and 3 images did not crash in our
+    tests (graph and eager, with and without XLA). If a training process dies that way,
+    make the last batch even (``len(x) % batch_size``) or start Python with
+    ``TF_ENABLE_ONEDNN_OPTS=0`` (before TensorFlow is imported; about 1.5x slower).
+
     Returns:
         The ``keras.callbacks.History``, with two more attributes: ``wall_time``
         (seconds, float) and ``epochs_run`` (int).

@@ -8,15 +8,15 @@ VENV="${CNNKIT_VENV:-$ROOT/.venv}"
 EXTRAS="${CNNKIT_EXTRAS:-dev}"
 
 find_python() {
-    for candidate in "${PYTHON:-}" python3.11 python3.12 python3; do
+    for candidate in "${PYTHON:-}" python3.11 python3.12 python3.13 python3; do
         [ -n "$candidate" ] || continue
         command -v "$candidate" >/dev/null 2>&1 || continue
-        if "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 12))'; then
+        if "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))'; then
             echo "$candidate"
             return 0
         fi
     done
-    echo "cnnkit needs Python 3.11 or 3.12 (3.11 recommended); none was found. Install Python 3.11 or set PYTHON=/path/to/python3.11." >&2
+    echo "cnnkit needs Python 3.11, 3.12 or 3.13 (3.11 recommended); none was found. Install Python 3.11 or set PYTHON=/path/to/python3.11." >&2
     return 1
 }
 

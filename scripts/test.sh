@@ -12,7 +12,9 @@ echo "== ruff (linter)"
 "$VENV/bin/python" -m ruff check .
 echo "== pytest: unit tests, doctests, notebooks under nbval (short mode)"
 status=0
-"$VENV/bin/python" -m pytest -n 2 --dist loadfile \
+# -m "not jax": the builders on the JAX backend (minutes of XLA compilation) run as a step of
+# .ci/run of their own: `python -m pytest -m jax tests/test_models_jax.py`.
+"$VENV/bin/python" -m pytest -n 2 --dist loadfile -m "not jax" \
     --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
     --doctest-modules notebooks tests cnnkit "$@" || status=$?
 echo "== test suite wall time: $(( $(date +%s) - start )) s"

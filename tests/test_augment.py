@@ -71,6 +71,38 @@ def test_seed_makes_it_repeatable():
     )
 
 
+@pytest.mark.parametrize(
+    "geometry", [{"translation": 0.3}, {"rotation": 0.2, "translation": 0.0},
+                 {"zoom": 0.5, "translation": 0.0}],
+)
+@pytest.mark.parametrize("value_range", [(0.0, 1.0), (0.0, 255.0), (0.2, 0.9)])
+def test_shifted_in_pixels_are_the_low_end_of_the_value_range(geometry, value_range):
+    low, high = value_range
+    images = np.full((16, 28, 28, 1), high, "float32")  # all white: any border shows
+    aug = augmentation(flip=None, value_range=value_range, seed=0, **geometry)
+    out = keras.ops.convert_to_numpy(aug(images, training=True))
+    assert out.min() == pytest.approx(low)  # pixels from outside the image: the background
+    assert np.isclose(out, low).sum() > 16  # whole rows / corners, not one blended pixel
+    assert out.max() == pytest.approx(high) and out.min() >= low - 1e-6
+
+
+def test_make_dataset_with_a_seeded_augmentation_repeats_run_to_run():
+    x = (np.random.default_rng(2).random((96, 28, 28)) * 255).astype("uint8")
+    y = np.arange(96)
+
+    def run() -> list[np.ndarray]:
+        aug = augmentation(rotation=0.05, translation=0.1, zoom=0.1, seed=0)
+        ds = make_dataset(x, y, batch_size=4, shuffle=True, seed=0, augment=aug)
+        return [images.numpy() for _ in range(2) for images, _ in ds]  # two epochs
+
+    first, second = run(), run()
+    assert len(first) == 48
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+    epoch1, epoch2 = np.concatenate(first[:24]), np.concatenate(first[24:])
+    assert not np.array_equal(np.sort(epoch1, axis=None), np.sort(epoch2, axis=None))
+
+
 def test_works_in_make_dataset_and_as_model_layers():
     x = (BATCH[..., 0] * 255).astype("uint8")
     ds = make_dataset(x, np.arange(4), batch_size=2, shuffle=False, augment=augmentation())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from keras.src.backend import config as keras_config
 
 from cnnkit import data
 
@@ -50,8 +51,9 @@ def _write_fashion(folder: Path, contents: dict[str, bytes]) -> None:
 @pytest.fixture
 def isolated(tmp_path, monkeypatch):
     """No real data anywhere: empty Keras cache, no Debian folder, downloads fail."""
-    (tmp_path / "keras_home").mkdir()  # Keras creates $KERAS_HOME when it is imported
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    (tmp_path / "keras_home").mkdir()  # Keras creates its home when it is imported
+    # what keras.src.backend.config fixes at import when KERAS_HOME is set (cnnkit asks it)
+    monkeypatch.setattr(keras_config, "_KERAS_DIR", str(tmp_path / "keras_home"))
     monkeypatch.delenv(data.DATA_DIR_ENV, raising=False)
     monkeypatch.delenv("CNNKIT_QUICK", raising=False)
     monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", tmp_path / "debian" / "fashion-mnist")
@@ -101,6 +103,27 @@ def test_sample_false_ignores_quick_mode(isolated, monkeypatch):
     monkeypatch.setenv("CNNKIT_QUICK", "1")
     with pytest.raises(data.DatasetNotFoundError):
         data.load_fashion_mnist(sample=False)
+
+
+@pytest.mark.parametrize("loader", ["load_fashion_mnist", "load_mnist"])
+def test_quick_mode_never_overrides_data_dir(isolated, fake_hashes, monkeypatch, loader):
+    # the same error with and without short mode: the folder the caller named is used
+    load = getattr(data, loader)
+    messages = []
+    for quick in ("0", "1"):
+        monkeypatch.setenv("CNNKIT_QUICK", quick)
+        with pytest.raises(data.DatasetNotFoundError) as info:
+            load(data_dir="/nonexistent")
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and "/nonexistent" in messages[0]
+    _write_fashion(isolated / "mine", fake_hashes)  # and a named folder's files are read
+    (x, _), _ = data.load_fashion_mnist(data_dir=isolated / "mine")
+    assert x.shape == (20, 28, 28)
+
+
+def test_sample_true_and_data_dir_conflict(isolated):
+    with pytest.raises(ValueError, match="`sample=True`.*`data_dir`"):
+        data.load_fashion_mnist(data_dir=isolated, sample=True)
 
 
 def test_sample_must_be_bool_or_none():
@@ -318,7 +341,37 @@ def test_make_dataset_shuffle_is_seeded():
         return next(iter(ds))[1].numpy().tolist()
 
     assert order(1) == order(1)
+    assert order(1) != order(2)  # the seed decides the order
     assert order(1) != list(range(50)) and sorted(order(1)) == list(range(50))
+    assert sorted(order(2)) == list(range(50))
+
+
+@pytest.mark.parametrize(
+    ("dtype", "scale"),
+    [(np.uint8, 255), (np.uint16, 255), (np.int16, 255), (np.int32, 255), (np.int64, 255)],
+)
+def test_make_dataset_scales_8bit_pixels_in_any_integer_type(dtype, scale):
+    x = np.array([0, 51, 128, 255], dtype=dtype).reshape(1, 2, 2)
+    (images,) = [b.numpy() for b in data.make_dataset(x, None, batch_size=1, shuffle=False)]
+    np.testing.assert_allclose(images[0, ..., 0], x[0] / scale, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [([0, 256], np.uint16), ([-1, 10], np.int8), ([0, 4095], np.int32), ([0, 70000], np.int64)],
+)
+def test_make_dataset_rejects_integers_outside_0_255(values, dtype):
+    x = np.array(values, dtype=dtype).reshape(1, 1, 2)
+    with pytest.raises(ValueError, match=rf"`x` holds {np.dtype(dtype)} values in "
+                                         rf"\[{values[0]}, {values[1]}\]"):
+        data.make_dataset(x, None, batch_size=1, shuffle=False)
+
+
+def test_make_dataset_boolean_images_become_0_and_1():
+    x = np.array([[[True, False], [False, True]]])
+    (images,) = [b.numpy() for b in data.make_dataset(x, None, batch_size=1, shuffle=False)]
+    assert images.dtype == np.float32
+    assert images[0, ..., 0].tolist() == [[1.0, 0.0], [0.0, 1.0]]
 
 
 def test_make_dataset_applies_augmentation():

@@ -51,3 +51,31 @@ def test_lazy_submodules():
     assert cnnkit.data.__name__ == "cnnkit.data"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         cnnkit.nope  # noqa: B018
+
+
+def test_setup_changes_only_what_its_docstring_lists(monkeypatch):
+    import logging
+    import os
+    import warnings
+
+    import keras  # noqa: F401 - imported first: importing TensorFlow adds its own filters
+    import matplotlib
+    import tensorflow  # noqa: F401
+    from absl import logging as absl_logging  # noqa: F401
+
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    for name in ("tensorflow", "absl"):
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.WARNING)
+    environ, filters = dict(os.environ), list(warnings.filters)
+    rc = dict(matplotlib.rcParams)
+    try:
+        cnnkit.setup(seed=1, verbose=False, language="es")
+        assert dict(os.environ) == environ  # no TF_CPP_MIN_LOG_LEVEL, nothing else
+        assert warnings.filters == filters  # no warning is hidden
+        assert dict(matplotlib.rcParams) == rc  # outside IPython matplotlib is not touched
+        assert rc["figure.max_open_warning"] > 0
+        assert cnnkit.language() == "es"
+        for name in ("tensorflow", "absl"):  # the documented change
+            assert logging.getLogger(name).level == logging.ERROR
+    finally:
+        cnnkit.set_language("en")

@@ -40,3 +40,11 @@ def test_keras_cache_is_where_get_file_stores(tmp_path, monkeypatch, case):
         assert keras_cache(subdir) == _downloaded_to(tmp_path, subdir)
     expected = {"set": tmp_path, "unset": home / ".keras"}.get(case, Path("/tmp/.keras"))
     assert keras_cache("models") == expected / "models"
+
+
+def test_setting_keras_home_after_keras_is_imported_changes_nothing(tmp_path, monkeypatch):
+    # Keras fixed its home when it was imported; get_file and cnnkit both keep it.
+    before = keras_cache("datasets")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    assert keras_cache("datasets") == before == _downloaded_to(tmp_path, "datasets")
+    assert Path(config.keras_home()) != tmp_path

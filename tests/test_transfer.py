@@ -31,7 +31,7 @@ def empty_keras_home(tmp_path, monkeypatch):
         calls.append(fname)
         raise Exception(f"URL fetch failure on {origin}: None -- [Errno -2] Name or service")
 
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr("keras.src.backend.config._KERAS_DIR", str(tmp_path))
     monkeypatch.setattr("keras.src.utils.file_utils.get_file", offline_get_file)
     return tmp_path, calls
 
@@ -218,6 +218,41 @@ def test_imagenet_offline_raises_a_clear_error(empty_keras_home):
     assert expected in message and str(home / "models") in message
     assert "connect to the internet once" in message and "URL fetch failure" in message
     assert isinstance(info.value, RuntimeError)
+
+
+@pytest.mark.parametrize(
+    ("error", "download_problem"),
+    [(Exception("URL fetch failure on https://x: None -- [Errno -2] Name or service"), True),
+     (ConnectionResetError("Connection reset by peer"), True),
+     (ValueError("Input size must be at least 32x32"), False),
+     (TypeError("unexpected keyword argument 'foo'"), False),
+     (KeyError("block_1_expand"), False)],
+)
+def test_only_download_failures_become_weights_not_available(empty_keras_home, monkeypatch,
+                                                             error, download_problem):
+    def failing_build(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(keras.applications, "MobileNetV2", failing_build)
+    expected = transfer.WeightsNotAvailableError if download_problem else type(error)
+    with pytest.raises(expected) as info:
+        transfer.backbone("mobilenet_v2", input_shape=(96, 96, 3))
+    if download_problem:
+        assert "could not download" in str(info.value) and info.value.__cause__ is error
+    else:
+        assert info.value is error  # the real error, unchanged, with a note on what was built
+        assert any("keras.applications.MobileNetV2" in note for note in error.__notes__)
+
+
+def test_a_damaged_cached_file_is_not_reported_as_a_download_problem(empty_keras_home):
+    home, calls = empty_keras_home
+    path = transfer.imagenet_weights_file("mobilenet_v2", input_shape=(96, 96, 3))
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not an HDF5 file")
+    with pytest.raises(Exception) as info:
+        transfer.backbone("mobilenet_v2", input_shape=(96, 96, 3))
+    assert not isinstance(info.value, transfer.WeightsNotAvailableError) and calls == []
+    assert any(str(path) in note for note in getattr(info.value, "__notes__", []))
 
 
 @pytest.mark.parametrize("name, shape", [("vgg16", (32, 32, 3)), ("mobilenet_v2", (100, 100, 3))])

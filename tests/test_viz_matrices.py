@@ -11,6 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+import cnnkit.viz.maps as maps  # noqa: E402
 import cnnkit.viz.matrices as matrices  # noqa: E402
 from cnnkit import viz  # noqa: E402
 
@@ -26,9 +27,11 @@ def _texts(fig: Figure, axis: int = 0) -> list[str]:
 
 
 def test_reexported_from_viz() -> None:
-    for name in ("show_matrix", "show_kernel", "show_matrices", "show_maps", "compare_images"):
-        assert getattr(viz, name) is getattr(matrices, name)
-        assert name in viz.__all__
+    for module, names in ((matrices, ("show_matrix", "show_kernel", "show_matrices")),
+                          (maps, ("show_maps", "compare_images"))):
+        for name in names:
+            assert getattr(viz, name) is getattr(module, name)
+            assert name in viz.__all__
 
 
 def test_show_matrix_writes_every_value_with_the_format() -> None:

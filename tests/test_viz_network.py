@@ -1,4 +1,4 @@
-"""Tests for cnnkit.viz.network: filters, feature maps and Grad-CAM."""
+"""Tests for cnnkit.viz.network and cnnkit.viz.gradcam: filters, feature maps and Grad-CAM."""
 
 from __future__ import annotations
 
@@ -10,13 +10,10 @@ import keras  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
-from cnnkit.viz.network import (  # noqa: E402
-    grad_cam,
-    grad_cam_heatmap,
-    show_feature_maps,
-    show_filters,
-)
+from cnnkit.viz.gradcam import grad_cam_heatmap  # noqa: E402
+from cnnkit.viz.network import grad_cam, show_feature_maps, show_filters  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -52,20 +49,27 @@ def unbuilt_sequential() -> keras.Sequential:
 IMAGE = np.random.default_rng(0).integers(0, 256, (12, 12), dtype=np.uint8)
 
 
-def quadrant_model(scale: float, softmax: bool) -> keras.Model:
-    """Class 0's logit is the mean of channel 0, class 1's of channel 1 (fixed weights).
+def quadrant_model(scale: float, softmax: bool | str) -> keras.Model:
+    """Class 0's logit is ``scale`` x the mean of channel 0, class 1's of channel 1.
 
     The 1x1 convolution copies each channel and a 2x2 average pooling ("pool") brings it
     onto an 8x8 grid, so the heat map of "pool" has to be upsampled to the 16x16 image.
-    (Not a 1x1 convolution with stride 2: under a GradientTape in eager mode, TensorFlow
-    2.21's oneDNN kernels corrupt the heap with it, and the test process aborts.)
+    ``softmax``: False (logits out), True (``Dense(activation="softmax")``), ``"layer"``
+    (a ``Softmax()`` layer after the Dense) or ``"activation"`` (``Activation("softmax")``).
+    (Not a 1x1 convolution with stride 2: under a GradientTape, TensorFlow 2.21's oneDNN
+    kernels corrupt the heap with it on a small batch, and the test process aborts.)
     """
     inputs = keras.Input((16, 16, 2))
     conv = keras.layers.Conv2D(2, 1, name="copy")
     x = keras.layers.AveragePooling2D(2, name="pool")(conv(inputs))
     x = keras.layers.GlobalAveragePooling2D()(x)
-    dense = keras.layers.Dense(2, activation="softmax" if softmax else None, name="logits")
+    dense = keras.layers.Dense(2, activation="softmax" if softmax is True else None,
+                               name="logits")
     outputs = dense(x)
+    if softmax == "layer":
+        outputs = keras.layers.Softmax(name="probabilities")(outputs)
+    elif softmax == "activation":
+        outputs = keras.layers.Activation("softmax", name="probabilities")(outputs)
     conv.set_weights([np.eye(2, dtype="float32").reshape(1, 1, 2, 2), np.zeros(2, "float32")])
     dense.set_weights([scale * np.eye(2, dtype="float32"), np.zeros(2, "float32")])
     return keras.Model(inputs, outputs)
@@ -108,14 +112,68 @@ def test_grad_cam_default_class_is_the_prediction():
     )
 
 
-def test_grad_cam_uses_logits_when_the_softmax_saturates():
+@pytest.mark.parametrize("softmax", [True, "layer", "activation"])
+def test_grad_cam_uses_logits_when_the_softmax_saturates(softmax):
     # With logits 1000 apart the softmax gradient underflows to exactly zero; Grad-CAM
-    # must bypass the softmax to still see the evidence (and restore the activation).
-    model = quadrant_model(scale=8000.0, softmax=True)
+    # must bypass the softmax (an activation or a final layer) to still see the evidence.
+    model = quadrant_model(scale=8000.0, softmax=softmax)
+    probabilities = model(two_blob_image()[None])
+    with tf.GradientTape() as tape:  # the premise: through the softmax the gradient is zero
+        inputs = tf.constant(two_blob_image()[None])
+        tape.watch(inputs)
+        score = model(inputs)[0, 0]
+    assert not np.any(tape.gradient(score, inputs).numpy())
     heat = grad_cam_heatmap(model, two_blob_image(), "pool", class_index=0)
     top, bottom = quadrant_means(heat)
     assert top > 0.2 and bottom < 0.05 * top
-    assert model.get_layer("logits").activation is keras.activations.softmax
+    np.testing.assert_array_equal(model(two_blob_image()[None]), probabilities)
+
+
+def test_grad_cam_of_only_negative_evidence_is_all_zero():
+    # logit_k = -mean(channel k): the evidence in channel 0 (positive everywhere) speaks
+    # against class 0, so the ReLU leaves nothing; class 1's channel is empty (no evidence).
+    model = quadrant_model(scale=-1.0, softmax=False)
+    image = np.zeros((16, 16, 2), "float32")
+    image[..., 0] = 0.5
+    image[2:6, 2:6, 0] = 1.0
+    for layer in ("copy", "pool"):
+        heat = grad_cam_heatmap(model, image, layer, class_index=0)
+        assert heat.shape == (16, 16) and not np.any(heat), layer
+    # the same image explains class 0 of the sign-flipped model: the blob is the evidence
+    positive = grad_cam_heatmap(quadrant_model(scale=1.0, softmax=False), image, "copy",
+                                class_index=0)
+    assert positive.max() == pytest.approx(1.0) and positive[8:, 8:].max() < 1.0
+    assert positive[3, 3] == pytest.approx(1.0)
+
+
+def test_grad_cam_leaves_the_model_untouched():
+    seen = []
+    dense = keras.layers.Dense(2, activation="softmax", name="logits")
+
+    class Spy(keras.layers.Layer):
+        """Records the final layer's activation each time the model runs."""
+
+        def call(self, x):
+            seen.append(dense.activation)
+            return x
+
+    inputs = keras.Input((16, 16, 3))
+    x = keras.layers.Conv2D(3, 3, activation="relu", name="conv")(inputs)
+    x = Spy(name="spy")(x)
+    outputs = dense(keras.layers.GlobalAveragePooling2D()(x))
+    model = keras.Model(inputs, outputs)
+    config, weights = model.get_config(), [w.copy() for w in model.get_weights()]
+    seen.clear()
+    image = np.random.default_rng(0).random((16, 16, 3)).astype("float32")
+    grad_cam_heatmap(model, image, "conv")
+    grad_cam(model, image, "conv")
+    assert seen and all(a is keras.activations.softmax for a in seen)
+    assert model.get_config() == config
+    for before, after in zip(weights, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+    assert [type(layer).__name__ for layer in model.layers] == [
+        "InputLayer", "Conv2D", "Spy", "GlobalAveragePooling2D", "Dense"
+    ]
 
 
 def test_grad_cam_heatmap_batch_and_unbuilt_sequential():
@@ -124,6 +182,8 @@ def test_grad_cam_heatmap_batch_and_unbuilt_sequential():
     heat = grad_cam_heatmap(model, batch, "c2")
     assert heat.shape == (3, 12, 12)
     assert 0.0 <= heat.min() and heat.max() <= 1.0
+    for image, one in zip(batch, heat, strict=True):  # the batch is the images one by one
+        np.testing.assert_allclose(grad_cam_heatmap(model, image, "c2"), one, atol=1e-5)
     assert grad_cam_heatmap(model, batch[0], -3).shape == (12, 12)  # index of "c2"
 
 
@@ -215,3 +275,37 @@ def test_feature_maps_reject_a_dense_layer_and_a_batch():
         show_feature_maps(model, IMAGE, layers="out")
     with pytest.raises(ValueError, match="one image"):
         show_feature_maps(model, np.stack([IMAGE, IMAGE]))
+
+
+ONEDNN_SCRIPT = """
+import keras, numpy as np
+from cnnkit.viz import gradcam
+inputs = keras.Input((16, 16, 2))
+x = keras.layers.Conv2D(2, 3, padding="same", activation="relu", name="c1")(inputs)
+x = keras.layers.Conv2D(2, 1, strides=2, name="shortcut")(x)
+x = keras.layers.GlobalAveragePooling2D()(x)
+model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(x))
+assert gradcam.onednn_risk(model, model.get_layer("c1"))
+assert not gradcam.onednn_risk(model, model.get_layer("shortcut"))
+images = np.random.default_rng(0).random((3, 16, 16, 2)).astype("float32")
+for _ in range(5):
+    one = gradcam.grad_cam_heatmap(model, images[0], "c1")
+    three = gradcam.grad_cam_heatmap(model, images, "c1")
+assert one.shape == (16, 16) and three.shape == (3, 16, 16)
+np.testing.assert_allclose(three[0], one, atol=1e-5)
+print("ok")
+"""
+
+
+def test_grad_cam_guards_against_the_onednn_crash():
+    # Through a 1x1 stride-2 convolution with 2 channels, a gradient on 1 or 3 images
+    # aborts (or kills) TensorFlow 2.21's process; Grad-CAM pads odd batches. In a child
+    # process, so that a regression fails this test instead of killing the test run.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run([sys.executable, "-c", ONEDNN_SCRIPT], capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

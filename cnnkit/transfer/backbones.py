@@ -99,7 +99,9 @@ def backbone(
             or ``weights``.
         WeightsNotAvailableError: ImageNet weights are not in the Keras cache and could
             not be downloaded, or the package with EfficientNet-Lite0's weights is not
-            installed; the message says how to get them.
+            installed; the message says how to get them. Any other failure while building
+            (a damaged cached file, an error inside Keras) is raised as it is, with a note
+            saying what cnnkit was building.
         CheckpointError: a PyTorch checkpoint given as ``weights`` is malformed.
 
     Example:
@@ -214,13 +216,35 @@ def _application_backbone(key: str, input_shape: Any, weights: Any) -> Backbone:
         return Backbone(model, preprocess, key, choice)
     cached = found.imagenet_weights_file(key, input_shape=shape)
     if cached.is_file():  # offline: read the file Keras downloaded earlier
-        model = build(include_top=False, weights=os.fspath(cached), input_shape=shape)
+        try:
+            model = build(include_top=False, weights=os.fspath(cached), input_shape=shape)
+        except Exception as exc:
+            exc.add_note(f"(cnnkit: reading the cached ImageNet weights of {key} from {cached}; "
+                         "if the file is damaged, delete it and Keras downloads it again)")
+            raise
         return Backbone(model, preprocess, key, "imagenet")
     try:
         model = build(include_top=False, weights="imagenet", input_shape=shape)
-    except Exception as exc:  # noqa: BLE001 - any download failure gets the same advice
-        raise found.WeightsNotAvailableError(found.no_weights_message(key, cached, exc)) from exc
+    except Exception as exc:
+        if _download_failed(exc, cached):
+            raise found.WeightsNotAvailableError(
+                found.no_weights_message(key, cached, exc)
+            ) from exc
+        exc.add_note(f"(cnnkit: building keras.applications.{spec.constructor} with its "
+                     f"ImageNet weights for input_shape={shape})")
+        raise
     return Backbone(model, preprocess, key, "imagenet")
+
+
+def _download_failed(exc: BaseException, cached: Path) -> bool:
+    """Whether building failed because the weights file could not be fetched.
+
+    ``keras.utils.get_file`` turns a failed download (no network, HTTP error) into a plain
+    ``Exception`` ("URL fetch failure ..."); a socket or file-system failure is an
+    ``OSError``. Either counts only while the weights file is still absent: an error after
+    the file arrived (reading it, building the model) is not a download problem.
+    """
+    return (type(exc) is Exception or isinstance(exc, OSError)) and not cached.is_file()
 
 
 def _packaged_backbone(key: str, input_shape: Any, weights: Any) -> Backbone:

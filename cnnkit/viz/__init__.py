@@ -6,9 +6,11 @@ The words and numbers they draw follow ``cnnkit.language()``: English by default
 from one table, ``cnnkit.viz._text.TEXTS``."""
 
 from cnnkit.viz.experiments import plot_accuracy_vs_examples, plot_stages
+from cnnkit.viz.gradcam import grad_cam_heatmap
 from cnnkit.viz.images import show_images
-from cnnkit.viz.matrices import compare_images, show_kernel, show_maps, show_matrices, show_matrix
-from cnnkit.viz.network import grad_cam, grad_cam_heatmap, show_feature_maps, show_filters
+from cnnkit.viz.maps import compare_images, show_maps
+from cnnkit.viz.matrices import show_kernel, show_matrices, show_matrix
+from cnnkit.viz.network import grad_cam, show_feature_maps, show_filters
 from cnnkit.viz.training import plot_confusion_matrix, plot_history, show_misclassified
 
 __all__ = ["show_images", "plot_history", "plot_confusion_matrix", "show_misclassified"]

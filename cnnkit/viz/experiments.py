@@ -12,26 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
-import numpy as np
 from matplotlib.figure import Figure
 
 from cnnkit._validate import check_bool
-from cnnkit.viz._text import NumberFormatter, finish_figure, metric_label, text
-from cnnkit.viz.training import style_epoch_axes
+from cnnkit.viz._figure import finish, subplots
+from cnnkit.viz._history import as_history, plot_run, style_epoch_axes
+from cnnkit.viz._text import NumberFormatter, metric_label, text
 
 __all__ = ["plot_stages", "plot_accuracy_vs_examples"]
-
-
-def _history_dict(run: Any, label: str) -> dict[str, list[float]]:
-    if hasattr(run, "history") and isinstance(run.history, Mapping):
-        run = run.history
-    if not isinstance(run, Mapping):
-        raise TypeError(
-            f"stage {label!r} must be a keras.callbacks.History or its `history` dict, "
-            f"got {type(run).__name__}."
-        )
-    return {str(k): [float(v) for v in np.ravel(values)] for k, values in run.items()}
 
 
 def plot_stages(
@@ -77,7 +65,7 @@ def plot_stages(
         )
     if isinstance(metrics, str):
         metrics = (metrics,)
-    runs = {str(name): _history_dict(run, str(name)) for name, run in stages.items()}
+    runs = {str(name): as_history(run, f"stage {str(name)!r}") for name, run in stages.items()}
     for metric in metrics:
         missing = [name for name, run in runs.items() if metric not in run]
         if missing:
@@ -85,26 +73,16 @@ def plot_stages(
                 f"metric {metric!r} was not recorded by stage(s) {missing}; pass metrics= "
                 "with names every stage recorded (e.g. 'loss', 'accuracy')."
             )
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.6), squeeze=False)
+    fig, axes = subplots(1, len(metrics), figsize=(5.0 * len(metrics), 3.6), squeeze=False)
     for ax, metric in zip(axes[0], metrics, strict=True):
         start = 0
         for i, (name, run) in enumerate(runs.items()):
-            values = run[metric]
-            epochs = np.arange(start + 1, start + len(values) + 1)
-            color = f"C{i}"
-            ax.plot(epochs, values, "-", color=color, marker=".",
-                    label=f"{name} {text('train')}")
-            if f"val_{metric}" in run:
-                ax.plot(epochs, run[f"val_{metric}"], "--", color=color, marker=".",
-                        label=f"{name} {text('val')}")
+            plot_run(ax, run, metric, name, f"C{i}", first_epoch=start + 1)
             if start > 0:
                 ax.axvline(start + 0.5, color="gray", linestyle=":", linewidth=1)
-            start += len(values)
+            start += len(run[metric])
         style_epoch_axes(ax, metric)
-    if title is not None:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return finish_figure(fig)
+    return finish(fig, suptitle=title)
 
 
 def plot_accuracy_vs_examples(
@@ -162,7 +140,7 @@ def plot_accuracy_vs_examples(
     if frame.empty:
         raise ValueError("`results` is empty: run the experiment first.")
     stats = frame.groupby([hue, x], sort=False)[y].agg(["mean", "min", "max"]).reset_index()
-    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig, ax = subplots(figsize=(6.4, 4.0))
     for i, (name, group) in enumerate(stats.groupby(hue, sort=False)):
         group = group.sort_values(x)
         color = f"C{i}"
@@ -181,5 +159,4 @@ def plot_accuracy_vs_examples(
     ax.legend()
     if title is not None:
         ax.set_title(title)
-    fig.tight_layout()
-    return finish_figure(fig)
+    return finish(fig)

@@ -6,12 +6,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
 from cnnkit._validate import check_int
-from cnnkit.viz._text import finish_figure
+from cnnkit.viz._figure import finish, subplots
 
 __all__ = ["show_images"]
 
@@ -86,7 +85,7 @@ def show_images(
     title_lines = max(text.count("\n") + 1 if text else 0 for text, _ in texts)
     row_height = size + 0.18 * title_lines + 0.1  # room for the titles above each image
     top = 0.4 if suptitle else 0.0
-    fig, axes = plt.subplots(
+    fig, axes = subplots(
         rows, cols, figsize=(cols * size, rows * row_height + top), squeeze=False,
         layout="constrained",
     )
@@ -100,9 +99,7 @@ def show_images(
         title, color = texts[i]
         if title:
             ax.set_title(title, fontsize=9, color=color)
-    if suptitle:
-        fig.suptitle(suptitle)
-    return finish_figure(fig)
+    return finish(fig, suptitle=suptitle, tight=False)
 
 
 def _as_image_list(images: Any) -> list[np.ndarray]:

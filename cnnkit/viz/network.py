@@ -2,9 +2,10 @@
 
 `show_filters` draws the kernels of a convolution layer, `show_feature_maps` the
 outputs of the layers for one image (deck 004's "output of each CNN layer"), and
-`grad_cam` / `grad_cam_heatmap` the class activation map of Selvaraju et al. All of
-them take Sequential or Functional models, built or not yet called (an unbuilt
-Sequential is built from the image's shape), and a layer by name or by index.
+`grad_cam` the class activation map of Selvaraju et al. (its numbers come from
+:func:`cnnkit.viz.gradcam.grad_cam_heatmap`). All of them take Sequential or Functional
+models, built or not yet called (an unbuilt Sequential is built from the image's shape),
+and a layer by name or by index.
 
 A layer given as an int always means ``model.layers[layer]`` (negative indices count from
 the end), the list Keras keeps: a Functional model's starts with its ``InputLayer``, a
@@ -13,172 +14,34 @@ Sequential's does not. Names are clearer and are what the notebooks use.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
 from cnnkit._language import format_number
-from cnnkit._validate import check_int, check_number, type_name
-from cnnkit.viz._text import finish_figure, text
+from cnnkit._validate import check_int, check_number
+from cnnkit.viz._figure import finish, subplots
+from cnnkit.viz._layers import (
+    as_batch,
+    check_model,
+    conv_layers,
+    default_feature_layers,
+    ensure_built,
+    feature_model,
+    resolve,
+    spatial_layers,
+)
+from cnnkit.viz._text import text
+from cnnkit.viz.gradcam import class_indices, default_cam_layer, grad_cam_heatmap
 from cnnkit.viz.images import show_images
-from cnnkit.viz.matrices import show_maps
+from cnnkit.viz.maps import show_maps
 
 if TYPE_CHECKING:  # keras (and TensorFlow) load on first use, so `cnnkit.viz` stays light
     import keras
 
-__all__ = ["show_filters", "show_feature_maps", "grad_cam", "grad_cam_heatmap"]
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _check_model(model: Any) -> keras.Model:
-    import keras
-
-    if not isinstance(model, keras.Model):
-        raise TypeError(
-            f"`model` must be a keras.Model (Sequential or Functional); got {type(model).__name__}."
-        )
-    return model
-
-
-def _as_batch(model: keras.Model, images: Any, name: str) -> tuple[np.ndarray, bool]:
-    """Float32 batch (N, H, W, C) and whether one image was given; builds an unbuilt model.
-
-    Integer images are scaled by 1/255. A 2-D array is one grey image; a 3-D array is one
-    image (H, W, C), or a batch of grey images (N, H, W) when the model takes
-    one-channel images and the last axis is not 1.
-    """
-    array = np.asarray(images)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"`{name}` must be a numeric image array; got dtype {array.dtype}.")
-    array = array.astype("float32") / 255.0 if array.dtype.kind in "biu" else array
-    array = array.astype("float32")
-    single = array.ndim in (2, 3)
-    channels = _input_channels(model)
-    if array.ndim == 3 and array.shape[-1] != 1 and (
-        channels == 1 or (channels is None and array.shape[-1] > 4)
-    ):
-        array, single = array[..., np.newaxis], False  # a batch of grey images (N, H, W)
-    elif array.ndim == 2:
-        array = array[np.newaxis, ..., np.newaxis]
-    elif array.ndim == 3:
-        array = array[np.newaxis]
-    if array.ndim != 4 or array.shape[0] == 0:
-        raise ValueError(
-            f"`{name}` must be one image (H, W) / (H, W, C) or a non-empty batch "
-            f"(N, H, W, C); got shape {np.shape(images)}."
-        )
-    if not model.built:
-        model.build((None, *array.shape[1:]))
-    expected = tuple(model.inputs[0].shape[1:])
-    if any(e is not None and e != a for e, a in zip(expected, array.shape[1:], strict=True)):
-        raise ValueError(
-            f"`{name}` has shape {np.shape(images)} but the model expects images of shape "
-            f"{expected}."
-        )
-    return array, single
-
-
-def _input_channels(model: keras.Model) -> int | None:
-    if model.built and model.inputs:
-        return model.inputs[0].shape[-1]
-    return None
-
-
-def _layer_names(layers: Sequence[keras.layers.Layer]) -> list[str]:
-    return [layer.name for layer in layers]
-
-
-def _resolve(
-    model: keras.Model,
-    layer: str | int,
-    candidates: list[keras.layers.Layer],
-    kind: str,
-    argument: str = "layer",
-) -> keras.layers.Layer:
-    """The layer `layer` (name or index in model.layers), which must be one of `candidates`."""
-    valid = _layer_names(candidates)
-    if isinstance(layer, str):
-        found = [lay for lay in model.layers if lay.name == layer]
-        if not found or found[0] not in candidates:
-            raise ValueError(
-                f"`{argument}` {layer!r} is not a {kind} of the model; valid: {valid}."
-            )
-        return found[0]
-    if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
-        if not -len(model.layers) <= layer < len(model.layers):
-            raise ValueError(
-                f"`{argument}` index {layer} is out of range for a model with {len(model.layers)} "
-                f"layers; use an index into model.layers or a name from {valid}."
-            )
-        chosen = model.layers[layer]
-        if chosen not in candidates:
-            raise ValueError(
-                f"`{argument}` {layer} is {chosen.name!r} ({type(chosen).__name__}), not a {kind}; "
-                f"valid: {valid}."
-            )
-        return chosen
-    raise TypeError(
-        f"`{argument}` must be a layer name (str) or an index into model.layers (int); got "
-        f"{type_name(layer)}: {layer!r}. Valid names: {valid}."
-    )
-
-
-def _conv_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    import keras
-
-    return [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
-
-
-def _spatial_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """Layers with a 4-D output (feature maps), the input layer excluded."""
-    import keras
-
-    out = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.InputLayer):
-            continue
-        try:
-            shape = layer.output.shape
-        except (AttributeError, ValueError, RuntimeError):
-            continue
-        if len(shape) == 4:
-            out.append(layer)
-    return out
-
-
-def _default_feature_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """Convolutions with a non-linear activation, activation layers and pooling layers."""
-    import keras
-
-    from cnnkit.stats import layer_kind
-
-    chosen = []
-    for layer in _spatial_layers(model):
-        is_conv = layer_kind(layer) == "conv"
-        linear = is_conv and getattr(layer, "activation", None) is keras.activations.linear
-        if (is_conv and not linear) or layer_kind(layer, detailed=True) in ("activation", "pool"):
-            chosen.append(layer)
-    return chosen
-
-
-def _feature_model(model: keras.Model, layers: Sequence[keras.layers.Layer]) -> keras.Model:
-    import keras
-
-    return keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
-
-
-def _ensure_built_for_filters(model: keras.Model) -> None:
-    if not model.built:
-        raise ValueError(
-            "`model` is not built yet, so its filters do not exist: start it with "
-            "keras.Input(shape), call model.build((None, H, W, C)) or call it on a batch first."
-        )
+__all__ = ["show_filters", "show_feature_maps", "grad_cam"]
 
 
 # ----------------------------------------------------------------------------- filters
@@ -225,12 +88,12 @@ def show_filters(
         >>> fig.get_suptitle(), len(fig.axes)
         ('c1: 4 filters 3x3', 4)
     """
-    _check_model(model)
-    _ensure_built_for_filters(model)
-    convs = _conv_layers(model)
+    check_model(model)
+    ensure_built(model)
+    convs = conv_layers(model)
     if not convs:
         raise ValueError("`model` has no Conv2D layer, so there are no filters to show.")
-    target = convs[0] if layer is None else _resolve(model, layer, convs, "Conv2D layer")
+    target = convs[0] if layer is None else resolve(model, layer, convs, "Conv2D layer")
     max_filters = check_int(max_filters, "max_filters", minimum=1)
     kernel = target.kernel.numpy()[..., :max_filters]  # (kh, kw, cin, F)
     cin = kernel.shape[2]
@@ -298,23 +161,23 @@ def show_feature_maps(
     """
     import keras
 
-    _check_model(model)
-    batch, _ = _as_batch(model, image, "image")
+    check_model(model)
+    batch, _ = as_batch(model, image, "image")
     if batch.shape[0] != 1:
         raise ValueError(f"`image` must be one image, not a batch of {batch.shape[0]}.")
     max_maps = check_int(max_maps, "max_maps", minimum=1)
     size = check_number(size, "size", minimum=0.1, hint="Inches per map, e.g. 1.1 or 2.")
-    spatial = _spatial_layers(model)
+    spatial = spatial_layers(model)
     if layers is None:
-        chosen = _default_feature_layers(model) or spatial
+        chosen = default_feature_layers(model) or spatial
     else:
         items = [layers] if isinstance(layers, (str, int, np.integer)) else list(layers)
         chosen = [
-            _resolve(model, item, spatial, "layer with feature maps", "layers") for item in items
+            resolve(model, item, spatial, "layer with feature maps", "layers") for item in items
         ]
     if not chosen:
         raise ValueError("`model` has no layer with a 4-D output (feature maps) to show.")
-    outputs = _feature_model(model, chosen)(batch, training=False)
+    outputs = feature_model(model, chosen)(batch, training=False)
     outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
     figures = []
     for layer, maps in zip(chosen, outputs, strict=True):
@@ -325,129 +188,6 @@ def show_feature_maps(
             title += text("first_maps", count=shown.shape[-1])
         figures.append(show_maps(shown, ncols=ncols, cmap=cmap, suptitle=title, size=size))
     return figures
-
-
-# ----------------------------------------------------------------------------- Grad-CAM
-
-
-@contextmanager
-def _logits(model: keras.Model) -> Iterator[None]:
-    """Temporarily removes a final softmax so gradients flow from the class logits."""
-    import keras
-
-    last = model.layers[-1]
-    activation = getattr(last, "activation", None)
-    if activation is keras.activations.softmax:
-        last.activation = keras.activations.linear
-        try:
-            yield
-        finally:
-            last.activation = activation
-    else:
-        yield
-
-
-def _class_indices(class_index: Any, n: int, num_classes: int) -> np.ndarray | None:
-    if class_index is None:
-        return None
-    values = np.atleast_1d(np.asarray(class_index))
-    if values.dtype.kind not in "iu" or values.ndim != 1 or len(values) not in (1, n):
-        raise ValueError(
-            f"`class_index` must be None, an int or one int per image ({n}); got {class_index!r}."
-        )
-    if values.min() < 0 or values.max() >= num_classes:
-        raise ValueError(
-            f"`class_index` must be in [0, {num_classes}); got {class_index!r}."
-        )
-    return np.broadcast_to(values, (n,)).astype("int32")
-
-
-def _default_cam_layer(model: keras.Model) -> keras.layers.Layer:
-    from cnnkit.stats import layer_kind
-
-    candidates = [
-        layer for layer in _default_feature_layers(model)
-        if layer_kind(layer, detailed=True) != "pool"
-    ] or _spatial_layers(model)
-    if not candidates:
-        raise ValueError("`model` has no layer with a 4-D output, so Grad-CAM has no map to use.")
-    return candidates[-1]
-
-
-def grad_cam_heatmap(
-    model: keras.Model,
-    images: Any,
-    layer: str | int | None = None,
-    *,
-    class_index: int | Sequence[int] | None = None,
-) -> np.ndarray:
-    """Computes Grad-CAM heat maps: where in the image the evidence for a class lies.
-
-    Reference:
-    - R. R. Selvaraju et al., "Grad-CAM: Visual Explanations from Deep Networks via
-      Gradient-based Localization", ICCV 2017.
-
-    The gradient of the class score (the logit: a final softmax is bypassed) with
-    respect to the feature maps of `layer` is averaged over each map; these weights
-    combine the maps, a ReLU keeps the positive evidence, and the result is resized
-    (bilinear) to the image size and divided by its maximum (all zeros when there is
-    no positive evidence).
-
-    Args:
-        model: a Sequential or Functional model (an unbuilt Sequential is built from
-            the images' shape).
-        images: one image (H, W) / (H, W, C) or a batch (N, H, W, C); uint8 images are
-            scaled by 1/255.
-        layer: a layer with a 4-D output, by name or by index into ``model.layers``;
-            default the last convolution (or its activation layer).
-        class_index: the class to explain: None for the predicted class of each image,
-            an int for all, or one int per image.
-
-    Returns:
-        float32 array in [0, 1]: (H, W) for one image, (N, H, W) for a batch.
-
-    Raises:
-        TypeError: if `model` is not a keras Model or `layer` is neither a name nor an int.
-        ValueError: if `layer` has no feature maps (the message lists the valid names),
-            `class_index` is out of range or the images do not fit the model.
-
-    Example:
-        >>> import keras
-        >>> model = keras.Sequential([
-        ...     keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu", name="c1"),
-        ...     keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(3, activation="softmax"),
-        ... ])
-        >>> heat = grad_cam_heatmap(model, np.ones((8, 8)), "c1")
-        >>> heat.shape, bool(heat.min() >= 0 and heat.max() <= 1)
-        ((8, 8), True)
-    """
-    import keras
-    import tensorflow as tf
-
-    _check_model(model)
-    batch, single = _as_batch(model, images, "images")
-    target = (
-        _default_cam_layer(model)
-        if layer is None
-        else _resolve(model, layer, _spatial_layers(model), "layer with feature maps")
-    )
-    grad_model = keras.Model(inputs=model.inputs[0], outputs=[target.output, model.outputs[0]])
-    num_classes = model.outputs[0].shape[-1]
-    chosen = _class_indices(class_index, batch.shape[0], num_classes)
-    with _logits(model):
-        inputs = tf.convert_to_tensor(batch)
-        with tf.GradientTape() as tape:
-            maps, scores = grad_model(inputs, training=False)
-            if chosen is None:
-                chosen = np.asarray(tf.argmax(scores, axis=-1), dtype="int32")
-            score = tf.gather(scores, chosen, axis=1, batch_dims=1)
-        grads = tape.gradient(score, maps)
-    weights = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
-    cam = tf.nn.relu(tf.reduce_sum(weights * maps, axis=-1))
-    cam = tf.image.resize(cam[..., tf.newaxis], batch.shape[1:3], method="bilinear")[..., 0]
-    cam = tf.math.divide_no_nan(cam, tf.reduce_max(cam, axis=(1, 2), keepdims=True))
-    heat = np.clip(cam.numpy(), 0.0, 1.0).astype("float32")
-    return heat[0] if single else heat
 
 
 def grad_cam(
@@ -502,18 +242,18 @@ def grad_cam(
                          hint="0 shows only the image, 1 only the heat map.")
     heat = grad_cam_heatmap(model, image, layer, class_index=class_index)
     heat = heat[np.newaxis] if heat.ndim == 2 else heat
-    batch, _ = _as_batch(model, image, "image")
+    batch, _ = as_batch(model, image, "image")
     if labels is not None and len(labels) != len(batch):
         raise ValueError(f"`labels` has {len(labels)} entries but there are {len(batch)} images.")
     probs = keras.ops.convert_to_numpy(model(batch, training=False))
-    explained = _class_indices(class_index, len(batch), probs.shape[-1])
+    explained = class_indices(class_index, len(batch), probs.shape[-1])
     explained = probs.argmax(axis=-1) if explained is None else explained
     target = layer if isinstance(layer, str) else _cam_layer_name(model, layer)
 
     def name(i: int) -> str:
         return str(class_names[i]) if class_names is not None else str(i)
 
-    fig, axes = plt.subplots(len(batch), 3, figsize=(7.5, 2.6 * len(batch)), squeeze=False)
+    fig, axes = subplots(len(batch), 3, figsize=(7.5, 2.6 * len(batch)), squeeze=False)
     for row, (img, cam) in enumerate(zip(batch, heat, strict=True)):
         picture = img[..., 0] if img.shape[-1] == 1 else img
         grey = "gray" if picture.ndim == 2 else None
@@ -530,11 +270,10 @@ def grad_cam(
                                fontsize=9)
         for ax in axes[row]:
             ax.axis("off")
-    fig.tight_layout()
-    return finish_figure(fig)
+    return finish(fig)
 
 
 def _cam_layer_name(model: keras.Model, layer: int | None) -> str:
     if layer is None:
-        return _default_cam_layer(model).name
+        return default_cam_layer(model).name
     return model.layers[layer].name

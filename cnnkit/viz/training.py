@@ -9,103 +9,20 @@ All three return the matplotlib `Figure`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import numpy as np
+from matplotlib.artist import setp
 from matplotlib.figure import Figure
 
 from cnnkit._validate import check_choice, check_int
-from cnnkit.viz._text import finish_figure, localize_numbers, metric_label, text
+from cnnkit.viz._figure import finish, subplots
+from cnnkit.viz._history import check_metrics, normalize_runs, plot_run, style_epoch_axes
+from cnnkit.viz._text import localize_numbers, text
 
 __all__ = ["plot_history", "plot_confusion_matrix", "show_misclassified"]
-
-def _as_history_dict(run: Any, what: str) -> dict[str, list[float]]:
-    """Returns the ``{metric: [value per epoch]}`` dict of a keras History or a dict."""
-    if hasattr(run, "history") and isinstance(run.history, Mapping):
-        run = run.history
-    if not isinstance(run, Mapping):
-        raise TypeError(
-            f"`{what}` must be a keras.callbacks.History, a history dict "
-            f"(`history.history`) or a mapping label -> History/dict; got {type(run).__name__}."
-        )
-    out: dict[str, list[float]] = {}
-    for key, values in run.items():
-        if not isinstance(key, str) or isinstance(values, (str, bytes)):
-            raise TypeError(
-                f"`{what}` must map metric names to per-epoch values; "
-                f"got {key!r}: {type(values).__name__}."
-            )
-        try:
-            out[key] = [float(v) for v in np.ravel(np.asarray(values, dtype=float))]
-        except (TypeError, ValueError) as err:
-            raise TypeError(
-                f"`{what}`[{key!r}] must be a sequence of numbers (one per epoch); "
-                f"got {type(values).__name__}."
-            ) from err
-    return out
-
-
-def _is_run(value: Any) -> bool:
-    return (hasattr(value, "history") and isinstance(value.history, Mapping)) or isinstance(
-        value, Mapping
-    )
-
-
-def _normalize_runs(history: Any) -> dict[str | None, dict[str, list[float]]]:
-    """Turns any accepted `history` argument into ``{label or None: history dict}``."""
-    if isinstance(history, Mapping) and history and all(_is_run(v) for v in history.values()):
-        return {str(label): _as_history_dict(run, f"history[{label!r}]")
-                for label, run in history.items()}
-    return {None: _as_history_dict(history, "history")}
-
-
-def _validate_metrics(metrics: Any, runs: Mapping[str | None, Mapping[str, Any]]) -> list[str]:
-    if isinstance(metrics, str):
-        metrics = (metrics,)
-    if not isinstance(metrics, Sequence) or not metrics or not all(
-        isinstance(m, str) for m in metrics
-    ):
-        raise TypeError(
-            f"`metrics` must be a non-empty tuple of metric names such as ('loss', 'accuracy'); "
-            f"got {metrics!r}."
-        )
-    available = sorted({k for run in runs.values() for k in run if not k.startswith("val_")})
-    missing = [m for m in metrics if not any(m in run for run in runs.values())]
-    if missing:
-        raise ValueError(
-            f"`metrics` contains {missing}, which no run recorded; available metrics: "
-            f"{available}. Pass metrics= with names from that list."
-        )
-    return list(metrics)
-
-
-def _plot_run(ax: Any, run: Mapping[str, list[float]], metric: str, label: str | None,
-              color: str) -> None:
-    """Draws one run's train (solid) and validation (dashed) curves of `metric` on `ax`."""
-    if metric.startswith("val_"):
-        curves = [(metric, "--", text("val"))]
-    else:
-        curves = [(metric, "-", text("train")), (f"val_{metric}", "--", text("val"))]
-    prefix = "" if label is None else f"{label} "
-    for key, style, kind in curves:
-        if key not in run:
-            continue
-        values = run[key]
-        epochs = np.arange(1, len(values) + 1)
-        ax.plot(epochs, values, style, color=color, marker="." if len(values) < 30 else None,
-                label=f"{prefix}{kind}")
-
-
-def style_epoch_axes(ax: Any, metric: str) -> None:
-    """Titles an axes by its metric, labels epochs on x (integers only), adds grid and legend."""
-    ax.set_title(metric_label(metric))
-    ax.set_xlabel(text("epoch"))
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-
 
 def plot_history(
     history: Any,
@@ -139,18 +56,15 @@ def plot_history(
         >>> ax.get_title(), ax.get_xlabel(), [t.get_text() for t in ax.get_legend().get_texts()]
         ('loss', 'epoch', ['train', 'val'])
     """
-    runs = _normalize_runs(history)
-    names = _validate_metrics(metrics, runs)
-    fig, axes = plt.subplots(1, len(names), figsize=(5.0 * len(names), 3.6), squeeze=False)
-    colors = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
+    runs = normalize_runs(history)
+    names = check_metrics(metrics, runs)
+    fig, axes = subplots(1, len(names), figsize=(5.0 * len(names), 3.6), squeeze=False)
+    colors = mpl.rcParams["axes.prop_cycle"].by_key().get("color", ["C0"])
     for ax, metric in zip(axes[0], names, strict=True):
         for i, (label, run) in enumerate(runs.items()):
-            _plot_run(ax, run, metric, label, colors[i % len(colors)])
+            plot_run(ax, run, metric, label, colors[i % len(colors)])
         style_epoch_axes(ax, metric)
-    if title is not None:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return finish_figure(fig)
+    return finish(fig, suptitle=title)
 
 
 def _as_labels(y: Any, name: str) -> np.ndarray:
@@ -235,7 +149,7 @@ def plot_confusion_matrix(
             )
         num_classes = len(class_names)
     size = max(4.0, 0.6 * num_classes + 1.5)
-    fig, ax = plt.subplots(figsize=(size + 1.0, size))
+    fig, ax = subplots(figsize=(size + 1.0, size))
     display = ConfusionMatrixDisplay.from_predictions(
         true,
         pred,
@@ -253,11 +167,10 @@ def plot_confusion_matrix(
     for cell in display.text_.flat:
         cell.set_text(localize_numbers(cell.get_text()))
     if class_names is not None:
-        plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
+        setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
     if title is not None:
         ax.set_title(title)
-    fig.tight_layout()
-    return finish_figure(fig)
+    return finish(fig)
 
 
 def show_misclassified(
@@ -317,12 +230,10 @@ def show_misclassified(
         wrong = wrong[np.argsort(-scores[wrong, pred[wrong]], kind="stable")]
     wrong = wrong[:n]
     if wrong.size == 0:
-        fig, ax = plt.subplots(figsize=(4, 1))
+        fig, ax = subplots(figsize=(4, 1))
         ax.axis("off")
         ax.text(0.5, 0.5, text("no_mistakes"), ha="center", va="center")
-        if suptitle is not None:
-            fig.suptitle(suptitle)
-        return fig
+        return finish(fig, suptitle=suptitle, tight=False)
     return show_images(
         images[wrong],
         labels=true[wrong],

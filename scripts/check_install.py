@@ -1,0 +1,253 @@
+"""cnnkit as users install it: build, install the wheel into a fresh venv, run the notebooks.
+
+Steps (each timed):
+1. ``python -m build``: wheel and sdist of this checkout; the wheel must hold only the
+   package (no tests, notebooks or benchmarks); sizes printed.
+2. A fresh virtual environment (no system site-packages), the wheel installed NON-editable
+   with ``pip install --no-index --find-links WHEELHOUSE``: no network; the dependencies
+   come from a local wheelhouse (``--fill`` downloads it first, the one step that uses the
+   package index). ``--hosted SPEC...`` first installs what a hosted Jupyter image already
+   has (for example ``tensorflow==2.20.0 keras==3.14.0``), then the wheel WITHOUT extras, and
+   fails if pip replaced or removed any of it, or added a second TensorFlow distribution.
+3. ``pip check``.
+4. Every notebook copied ALONE into an empty folder, run in short mode (CNNKIT_QUICK=1)
+   through a Jupyter kernel of that venv with ipykernel's default output capture: any error
+   output or stderr stream fails. Notebooks in PENDING (they still read ../benchmarks
+   until they are re-run) must fail there, and the check fails if one of them passes.
+
+    python scripts/check_install.py --fill              # CI: fill the wheelhouse, then check
+    python scripts/check_install.py                     # offline, wheelhouse already filled
+    python scripts/check_install.py --hosted tensorflow==2.20.0 keras==3.14.0 --notebooks 01 02 04
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+PENDING = {"03": "re-run pending: reads ../benchmarks/results (use cnnkit.experiments)",
+           "05": "re-run pending: imports ../benchmarks/bench_transfer_labels.py"}
+WHEELHOUSE = Path(os.environ.get("CNNKIT_WHEELHOUSE", Path.home() / ".cache/cnnkit-wheelhouse"))
+TF_DISTRIBUTIONS = {"tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos"}
+BIN = "Scripts" if os.name == "nt" else "bin"
+
+RUNNER = r"""
+import json, sys, nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+nb = nbformat.read(sys.argv[1], as_version=4)
+problems = []
+try:
+    NotebookClient(nb, timeout=900, kernel_name="python3",
+                   resources={"metadata": {"path": sys.argv[2]}}).execute()
+except CellExecutionError as error:
+    problems.append("error: " + str(error).strip().splitlines()[-1][:300])
+for i, cell in enumerate(nb.cells):
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            problems.append(f"cell {i}: {out['ename']}: {out['evalue'][:200]}")
+        elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+            problems.append(f"cell {i}: stderr: {out['text'][:200]!r}")
+print(json.dumps(sorted(set(problems))))
+"""
+
+
+def step(title: str, timings: dict[str, float]):
+    class _Timer:
+        def __enter__(self):
+            print(f"== {title}", flush=True)
+            self.start = time.perf_counter()
+
+        def __exit__(self, *exc):
+            timings[title] = round(time.perf_counter() - self.start, 1)
+            print(f"   {timings[title]} s", flush=True)
+
+    return _Timer()
+
+
+def sh(*cmd, env=None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([str(c) for c in cmd], check=True, text=True, env=env, **kw)
+
+
+def offline_env(wheelhouse: Path) -> dict[str, str]:
+    links = " ".join(dict.fromkeys([str(wheelhouse), str(WHEELHOUSE)]))
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": links,
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}  # fmt: skip
+    env.pop("PIP_EXTRA_INDEX_URL", None)
+    env.pop("PYTHONPATH", None)  # the fresh venv must not see this checkout
+    return env
+
+
+def fill_for(python: str, wheel: Path, wheelhouse: Path) -> None:
+    """Download what ``python`` (another Python version) needs for the wheel and the course."""
+    wheelhouse.mkdir(parents=True, exist_ok=True)
+    sh(python, "-m", "pip", "download", "--quiet", "-d", wheelhouse, f"{wheel}[course]",
+       "ipykernel", "nbclient")
+
+
+def fill(wheelhouse: Path) -> None:
+    """Download the dependencies the shared .venv holds (exact versions) into the wheelhouse."""
+    venv_python = ROOT / ".venv" / BIN / "python"
+    frozen = sh(venv_python, "-m", "pip", "freeze", capture_output=True).stdout.splitlines()
+    wanted = [line for line in frozen if line and not line.startswith(("-e", "#"))
+              and not line.lower().startswith("cnnkit")]  # fmt: skip
+    reqs = wheelhouse / "requirements.txt"
+    wheelhouse.mkdir(parents=True, exist_ok=True)
+    reqs.write_text("\n".join([*wanted, "setuptools>=77", "wheel"]) + "\n")
+    sh(sys.executable, "-m", "pip", "download", "--quiet", "-d", wheelhouse, "-r", reqs)
+
+
+def build(dist: Path, wheelhouse: Path) -> Path:
+    sh(sys.executable, "-m", "build", "--outdir", dist, ROOT, env=offline_env(wheelhouse),
+       capture_output=True)
+    wheel = next(dist.glob("cnnkit-*.whl"))
+    sdist = next(dist.glob("cnnkit-*.tar.gz"))
+    names = zipfile.ZipFile(wheel).namelist()
+    stray = [n for n in names if not n.startswith(("cnnkit/", "cnnkit-"))
+             or n.endswith((".ipynb", ".pyc")) or "/tests/" in n]  # fmt: skip
+    if stray:
+        raise SystemExit(f"the wheel holds files it does not need: {stray[:10]}")
+    big = sorted(((zipfile.ZipFile(wheel).getinfo(n).file_size, n) for n in names), reverse=True)
+    print(f"   wheel {wheel.name}: {wheel.stat().st_size / 1e6:.2f} MB, {len(names)} files; "
+          f"largest: " + ", ".join(f"{n} {s / 1e6:.1f} MB" for s, n in big[:3]))
+    print(f"   sdist {sdist.name}: {sdist.stat().st_size / 1e6:.2f} MB")
+    return wheel
+
+
+def freeze(python: Path) -> dict[str, str]:
+    out = sh(python, "-m", "pip", "list", "--format=json", capture_output=True).stdout
+    return {p["name"].lower().replace("_", "-"): p["version"] for p in json.loads(out)}
+
+
+def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str],
+            base: str = sys.executable) -> Path:
+    sh(base, "-m", "venv", venv)
+    python = venv / BIN / "python"
+    env = offline_env(wheelhouse)
+    if not hosted:
+        sh(python, "-m", "pip", "install", "--quiet", f"{wheel}[course]", env=env)
+        return python
+    sh(python, "-m", "pip", "install", "--quiet", *hosted, "ipykernel", "nbclient", env=env)
+    first_cell_without_cnnkit(python, venv.parent)
+    before = freeze(python)
+    print("   preinstalled: " + ", ".join(f"{n} {before[n]}" for n in sorted(before)
+                                           if n in TF_DISTRIBUTIONS | {"keras", "numpy"}))
+    done = sh(python, "-m", "pip", "install", wheel, env=env, capture_output=True)
+    after = freeze(python)
+    added = sorted(set(after) - set(before))
+    changed = sorted(n for n in before if after.get(n) != before[n])
+    print(f"   pip added {len(added)}: {', '.join(f'{n} {after[n]}' for n in added)}")
+    print(f"   pip replaced or removed: {changed or 'nothing'}")
+    tf = sorted(set(after) & TF_DISTRIBUTIONS)
+    if changed or len(tf) != 1:
+        print(done.stdout[-3000:])
+        raise SystemExit(f"installing the wheel changed the hosted environment: replaced "
+                         f"{changed}, TensorFlow distributions {tf}")
+    return python
+
+
+def first_cell_without_cnnkit(python: Path, work: Path) -> None:
+    """The notebooks' first cell in this kernel without cnnkit: exactly the Spanish error."""
+    import ast
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    tree = ast.parse((ROOT / "tests" / "test_packaging.py").read_text(encoding="utf-8"))
+    text = {t.id: ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+            for t in n.targets if isinstance(t, ast.Name) and t.id in ("FIRST_CELL", "SPANISH")}
+    path = work / "first_cell" / "primera_celda.ipynb"
+    path.parent.mkdir()
+    nbformat.write(new_notebook(cells=[new_code_cell(text["FIRST_CELL"])]), path)
+    env = offline_env(WHEELHOUSE)
+    done = subprocess.run([str(python), "-c", RUNNER, str(path), str(path.parent)],
+                          cwd=path.parent, env=env, capture_output=True, text=True)
+    problems = json.loads(done.stdout.strip().splitlines()[-1])
+    wanted = [f"cell 0: ModuleNotFoundError: {text['SPANISH'][:200]}"]
+    cell_problems = [p for p in problems if not p.startswith("error:")]
+    print(f"   first cell without cnnkit: {cell_problems}")
+    if cell_problems != wanted:
+        raise SystemExit(f"the first cell without cnnkit should say only {wanted}")
+
+
+def run_notebook(python: Path, notebook: Path, work: Path) -> list[str]:
+    folder = work / notebook.stem
+    folder.mkdir()
+    copy = Path(shutil.copy(notebook, folder))
+    env = {**offline_env(WHEELHOUSE), "CNNKIT_QUICK": "1", "MPLBACKEND": "Agg",
+           "PYTHONHASHSEED": "0"}  # fmt: skip
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # as a student has it: cnnkit must quiet TF itself
+    done = subprocess.run([str(python), "-c", RUNNER, str(copy), str(folder)], cwd=folder,
+                          env=env, capture_output=True, text=True)  # fmt: skip
+    if done.returncode:
+        return [f"runner failed: {done.stderr.strip()[-500:]}"]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--wheelhouse", type=Path, default=WHEELHOUSE)
+    parser.add_argument("--fill", action="store_true", help="download the wheelhouse first")
+    parser.add_argument("--hosted", nargs="+", default=[], metavar="SPEC")
+    parser.add_argument("--notebooks", nargs="+", default=["01", "02", "03", "04", "05", "06"])
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--python", help="create the venv with this Python (another version); "
+                        "with --fill, its pip downloads what it needs into --wheelhouse")
+    args = parser.parse_args(argv)
+    timings: dict[str, float] = {}
+    work = args.keep or Path(tempfile.mkdtemp(prefix="cnnkit-install-"))
+    work.mkdir(parents=True, exist_ok=True)
+    failures = []
+    try:
+        if args.fill and not args.python:
+            with step("fill the wheelhouse (package index)", timings):
+                fill(args.wheelhouse)
+        with step("python -m build (wheel + sdist)", timings):
+            wheel = build(work / "dist", WHEELHOUSE if args.python else args.wheelhouse)
+        if args.fill and args.python:
+            with step(f"fill the wheelhouse for {args.python} (package index)", timings):
+                fill_for(args.python, wheel, args.wheelhouse)
+        with step("fresh venv, wheel installed non-editable, offline", timings):
+            python = install(work / "venv", wheel, args.wheelhouse, args.hosted,
+                             args.python or sys.executable)
+            print("   " + sh(python, "--version", capture_output=True).stdout.strip())
+        with step("pip check", timings):
+            sh(python, "-m", "pip", "check")
+        for key in args.notebooks:
+            notebook = next(NOTEBOOKS.glob(f"{key}_*.ipynb"))
+            with step(f"{notebook.name}, copied alone, short mode", timings):
+                problems = run_notebook(python, notebook, work)
+                if key in PENDING:
+                    errors = [p for p in problems if p.startswith("error:")]
+                    print(f"   expected failure ({PENDING[key]}): {errors or problems[:1]}")
+                    if not errors:
+                        failures.append(f"{notebook.name} ran without an error: remove it "
+                                        "from PENDING")
+                else:
+                    for p in problems:
+                        print(f"   {p}")
+                    failures += [f"{notebook.name}: {p}" for p in problems]
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print("== timings (s): " + json.dumps(timings))
+    print(f"== total: {sum(timings.values()):.0f} s")
+    if failures:
+        print("FAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

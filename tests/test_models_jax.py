@@ -1,0 +1,126 @@
+"""Every builder file of cnnkit/models/, copied alone, works on the JAX backend too.
+
+Instructors copy one builder file into an assignment whose course may run Keras on JAX.
+One subprocess with ``KERAS_BACKEND=jax`` (Keras picks its backend once per process, so the
+rest of the suite stays on TensorFlow) copies each builder file alone into an empty folder,
+imports it there with cnnkit unimportable, and for every builder: builds it (small input,
+3 classes; the large families in a narrow, shallow configuration, since eager JAX compiles
+every new operation shape), predicts a batch of two images and trains one step; the loss must
+be finite and the weights must change.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_models_standalone import BUILDER_FILES, MODELS_DIR
+
+pytestmark = pytest.mark.jax  # a step of .ci/run of its own (scripts/test.sh deselects it)
+
+SCRIPT = r'''
+import ast, importlib.util, inspect, json, shutil, sys
+from pathlib import Path
+
+class NoCnnkit:
+    def find_spec(self, name, path=None, target=None):
+        if name == "cnnkit" or name.startswith("cnnkit."):
+            raise ModuleNotFoundError(f"No module named {name!r} (standalone copy)")
+sys.meta_path.insert(0, NoCnnkit())
+import keras
+import numpy as np
+assert keras.backend.backend() == "jax", keras.backend.backend()
+files, source, folder = json.loads(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+# Eager JAX compiles every new operation shape: the full-size families take minutes each, and
+# the same code paths run in their small members.
+SMALL = {"alexnet": {"width": 0.25, "dense_units": 64}, "zfnet": {"width": 0.25, "dense_units": 64},
+         "densenet": {"blocks": (2, 2), "growth_rate": 8}, "resnet": {"depth": 18},
+         "googlenet": {"width": 0.25}, "vgg": {"config": "A", "width": 0.25, "dense_units": 64},
+         "deck_cnn": {}}
+results = {}
+for filename, builders in files.items():
+    copy = folder / filename
+    shutil.copy(source / filename, copy)
+    spec = importlib.util.spec_from_file_location(f"standalone_{copy.stem}", copy)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in builders:
+        builder = getattr(module, name)
+        default = inspect.signature(builder).parameters["input_shape"].default
+        model = None
+        for options in (SMALL.get(name, {}), {}):  # a narrow, shallow member of the family
+            for shape in ((32, 32, 3), (64, 64, 3), (96, 96, 3), (128, 128, 3), default):
+                try:
+                    model = builder(shape, 3, **options)
+                    break
+                except (TypeError, ValueError):
+                    continue
+            if model is not None:
+                break
+        shape = tuple(model.input_shape[1:])
+        x = np.random.default_rng(0).random((2, *shape), dtype="float32")
+        y = np.array([0, 2])
+        # eager (no XLA compilation): a few seconds per model instead of tens
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
+                      jit_compile=False)
+        probs = model.predict(x, verbose=0)
+        before = [w.copy() for w in model.get_weights()]
+        loss = float(np.asarray(model.train_on_batch(x, y)).ravel()[0])
+        changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+        results[f"{filename}:{name}"] = {"shape": list(shape), "out": list(probs.shape),
+                                         "loss": loss, "changed": changed}
+print(json.dumps(results))
+'''
+
+
+def test_every_builder_file_builds_predicts_and_trains_on_jax(tmp_path):
+    assert importlib.util.find_spec("jax"), "jax is missing: install the test extra (jax[cpu])"
+    env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(BUILDER_FILES),
+                           str(MODELS_DIR), str(tmp_path)], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    expected = {f"{f}:{b}" for f, builders in BUILDER_FILES.items() for b in builders}
+    assert set(results) == expected
+    for key, r in results.items():
+        assert r["out"] == [2, 3], key
+        assert r["loss"] == r["loss"] and r["loss"] < 1e4, key  # finite
+        assert r["changed"], f"{key}: one training step changed no weight"
+
+
+TF_ONLY = r'''
+import numpy as np, keras
+import cnnkit.data, cnnkit.viz.network
+assert keras.backend.backend() == "jax"
+messages = []
+for call in (lambda: cnnkit.data.make_dataset(np.zeros((4, 8, 8)), np.zeros(4, int),
+                                              batch_size=2, shuffle=False),
+             lambda: cnnkit.viz.network.grad_cam_heatmap(
+                 keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, name="c"),
+                                   keras.layers.GlobalAveragePooling2D()]), np.ones((8, 8)), "c")):
+    try:
+        call()
+        messages.append("no error")
+    except RuntimeError as error:
+        messages.append(str(error))
+print(json.dumps(messages))
+'''
+
+
+def test_tensorflow_only_parts_say_so_on_jax(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu", "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", "import json\n" + TF_ONLY], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    data, cam = json.loads(done.stdout.strip().splitlines()[-1])
+    assert data.startswith("cnnkit.data.make_dataset needs the TensorFlow backend"), data
+    assert cam.startswith("cnnkit.viz.grad_cam needs the TensorFlow backend"), cam
+    assert "KERAS_BACKEND=tensorflow" in data
