@@ -1,7 +1,8 @@
 """The first cell of every notebook: versions, seed, quiet Python loggers, PNG figures.
 
 :func:`setup` changes only what its docstring lists, each change reversible: no environment
-variable, no warnings filter and no matplotlib warning is touched. (TensorFlow's C++
+variable and no matplotlib warning is touched, and one Keras warning, by its exact text, is
+the only one hidden. (TensorFlow's C++
 start-up lines are silenced by ``import cnnkit`` itself, before TensorFlow loads.)
 """
 
@@ -10,10 +11,17 @@ from __future__ import annotations
 import logging
 import platform
 import sys
+import warnings
 
 from cnnkit._language import set_language
 from cnnkit._mode import is_quick
 from cnnkit._validate import check_bool, check_seed
+
+KERAS_SHUFFLE_MESSAGE = (
+    r"`shuffle=True` was passed, but will be ignored since the data `x` was provided as a "
+    r"tf\.data\.Dataset"
+)
+"""The text of the one warning ``setup`` hides (a regular expression; see its docstring)."""
 
 MIN_PYTHON = (3, 11)
 MIN_KERAS = (3, 0)
@@ -39,7 +47,13 @@ def setup(seed: int = 0, *, verbose: bool = True, language: str = "en") -> None:
       verbosity), set to ``ERROR`` so that retracing notices and similar INFO / WARNING
       log lines do not fill the notebook; undo with
       ``logging.getLogger("tensorflow").setLevel(logging.WARNING)`` (and the same for
-      ``"absl"``). Python warnings (``warnings.warn``) are left alone;
+      ``"absl"``);
+    - one warnings filter, for the exact text of the UserWarning Keras 3.15 prints on every
+      ``model.fit`` of a ``tf.data.Dataset`` (its default ``shuffle=True`` "will be ignored",
+      although the caller passed nothing; ``make_dataset`` shuffles the data itself), which
+      would otherwise show as a red block under the first training cell. Every other warning
+      is shown. Undo with ``warnings.filterwarnings("default",
+      message=cnnkit._setup.KERAS_SHUFFLE_MESSAGE, category=UserWarning)``;
     - in IPython / Jupyter only: ``%matplotlib inline`` with PNG figures at 80 dpi
       (``figure.dpi`` and ``savefig.dpi``); undo with
       ``matplotlib.rcParams.update({"figure.dpi": 100, "savefig.dpi": "figure"})``.
@@ -79,6 +93,7 @@ def setup(seed: int = 0, *, verbose: bool = True, language: str = "en") -> None:
             "Run `pip install -e .` in the repository (it installs keras~=3.15)."
         )
     _quiet_logging()
+    warnings.filterwarnings("ignore", message=KERAS_SHUFFLE_MESSAGE, category=UserWarning)
     keras.utils.set_random_seed(seed)
     _png_figures()
     if verbose:

@@ -91,8 +91,8 @@ def augmentation(
     The default (horizontal mirroring and shifts of up to 10% of the side) suits
     Fashion-MNIST: garments stay garments when mirrored left-right or moved a few
     pixels, but not upside down, so there is no vertical flip. Transformations with a
-    zero factor are left out. Layer order: crop, flip, rotation, zoom, translation,
-    brightness, contrast, hue, saturation.
+    zero factor are left out. Layer order: crop (random, then central), flip, rotation,
+    zoom, translation, brightness, contrast, hue, saturation.
 
     Args:
         flip: "horizontal", "vertical", "horizontal_and_vertical" (`RandomFlip`) or
@@ -105,8 +105,9 @@ def augmentation(
         zoom: largest zoom in or out as a fraction of the side, in [0, 1)
             (`RandomZoom`).
         crop: None, or (height, width) of a random crop (`RandomCrop`). The images
-            come out with that size (at inference, a central crop), so use it as the
-            first layers of a model whose input has the crop size.
+            come out with that size (at inference, a central crop: `CenterCrop` follows,
+            since Keras's `RandomCrop` passes images through unchanged at inference), so
+            use it as the first layers of a model whose input has the crop size.
         brightness: largest brightness shift as a fraction of `value_range`, in [0, 1]
             (`RandomBrightness`).
         contrast: largest contrast change, in [0, 1] (`RandomContrast`).
@@ -160,11 +161,11 @@ def augmentation(
             "every transformation is off: set at least one of flip, rotation, translation, "
             "zoom, crop, brightness, contrast, hue or saturation."
         )
-    return keras.Sequential(
-        [cls(*args, seed=None if seed is None else seed + i, **kwargs)
-         for i, (cls, args, kwargs) in enumerate(layers)],
-        name=name,
-    )
+    built = [cls(*args, seed=None if seed is None else seed + i, **kwargs)
+             for i, (cls, args, kwargs) in enumerate(layers)]
+    if crop is not None:  # Keras's RandomCrop passes images through unchanged at inference
+        built.insert(1, keras.layers.CenterCrop(*crop, name="central_crop"))
+    return keras.Sequential(built, name=name)
 
 
 def _layers(

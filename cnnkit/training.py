@@ -121,6 +121,10 @@ def fit(
                 monitor="val_loss", patience=patience, restore_best_weights=True
             )
         )
+    if "shuffle" not in fit_kwargs and _is_tf_dataset(train):
+        # a tf.data pipeline shuffles itself (make_dataset does); Keras ignores `shuffle`
+        # for it and warns about its own default True, so say False
+        fit_kwargs["shuffle"] = False
     start = time.perf_counter()
     history = model.fit(
         train,
@@ -133,6 +137,12 @@ def fit(
     history.wall_time = time.perf_counter() - start
     history.epochs_run = len(history.epoch)
     return history
+
+
+def _is_tf_dataset(value: Any) -> bool:
+    import tensorflow as tf
+
+    return isinstance(value, tf.data.Dataset)
 
 
 def _check_seconds(value: float, name: str) -> float:

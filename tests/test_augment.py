@@ -30,7 +30,8 @@ def test_all_transformations_in_pipeline_order():
         brightness=0.2, contrast=0.3, hue=0.1, saturation=0.2,
     )  # fmt: skip
     assert layer_names(aug) == [
-        "random_crop", "random_flip", "random_rotation", "random_zoom", "random_translation",
+        "random_crop", "central_crop", "random_flip", "random_rotation", "random_zoom",
+        "random_translation",
         "random_brightness", "random_contrast", "random_hue", "random_saturation",
     ]  # fmt: skip
     rgb = np.random.default_rng(1).random((2, 28, 28, 3)).astype("float32")

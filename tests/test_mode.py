@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import cnnkit
+from cnnkit._setup import KERAS_SHUFFLE_MESSAGE
 
 
 @pytest.mark.parametrize("value", ["1", "true", "YES", "on"])
@@ -53,6 +54,27 @@ def test_lazy_submodules():
         cnnkit.nope  # noqa: B018
 
 
+def test_setup_hides_only_kerass_shuffle_notice_on_datasets():
+    import warnings
+
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    data = tf.data.Dataset.from_tensor_slices((np.zeros((4, 2)), np.zeros(4))).batch(2)
+    with warnings.catch_warnings(record=True) as seen:  # restores the filters after
+        warnings.simplefilter("always")
+        model.fit(data, verbose=0)  # the premise: Keras warns although nothing was passed
+        assert any("`shuffle=True` was passed" in str(w.message) for w in seen)
+        cnnkit.setup(seed=0, verbose=False)
+        seen.clear()
+        model.fit(data, verbose=0)
+        warnings.warn("any other warning", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in seen] == ["any other warning"]
+
+
 def test_setup_changes_only_what_its_docstring_lists(monkeypatch):
     import logging
     import os
@@ -71,7 +93,10 @@ def test_setup_changes_only_what_its_docstring_lists(monkeypatch):
     try:
         cnnkit.setup(seed=1, verbose=False, language="es")
         assert dict(os.environ) == environ  # no TF_CPP_MIN_LOG_LEVEL, nothing else
-        assert warnings.filters == filters  # no warning is hidden
+        added = [f for f in warnings.filters if f not in filters]
+        assert len(warnings.filters) == len(filters) + 1 and len(added) == 1  # one filter:
+        assert added[0][0] == "ignore" and added[0][2] is UserWarning  # Keras's shuffle notice
+        assert added[0][1].pattern == KERAS_SHUFFLE_MESSAGE and added[0][3] is None
         assert dict(matplotlib.rcParams) == rc  # outside IPython matplotlib is not touched
         assert rc["figure.max_open_warning"] > 0
         assert cnnkit.language() == "es"

@@ -77,3 +77,18 @@ def test_bad_arguments(kwargs, match):
 def test_model_must_be_keras():
     with pytest.raises(TypeError, match="`model` must be a keras.Model"):
         training.fit(object(), None, epochs=1)
+
+
+def test_fit_on_a_dataset_prints_no_keras_shuffle_warning():
+    import warnings
+
+    import numpy as np
+    import tensorflow as tf
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    data = tf.data.Dataset.from_tensor_slices((np.zeros((4, 2)), np.zeros(4))).batch(2)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        training.fit(model, data, epochs=1)
+    assert not [str(w.message) for w in seen if "shuffle" in str(w.message)]

@@ -1,0 +1,323 @@
+"""Mutation testing of cnnkit's modules with fast tests (mutmut 3).
+
+A mutant is a copy of cnnkit with one small change in one function (``<`` for ``<=``, ``+ 1``
+for ``+ 2``, ``and`` for ``or``, a string or a keyword argument changed or dropped...). The
+fast tests of the module run against it; a mutant that no test fails on *survived*: the
+tests would not notice that bug. The score of a module is killed / (killed + survived +
+no tests + ...); surviving mutants that are equivalent (no input tells them from the
+original) are listed with a reason in ``benchmarks/mutation_equivalents.json`` and the
+report gives the score with and without them.
+
+Each target below maps the module's files (globs, so a module split into a package,
+``cnnkit/ops.py`` -> ``cnnkit/ops/*.py``, is still found) to its fast test files (globs too;
+never the notebooks); the doctests of the mutated files run too, as in the test suite. For
+each target the script copies cnnkit and tests/ into a work folder, writes mutmut's
+``setup.cfg`` there, runs ``mutmut run`` (forking one worker per mutant from a process that
+already imported the test modules, and running only the tests that call the mutated
+function), and stores the result in ``benchmarks/results/mutation/<target>.json``;
+``benchmarks/results/mutation.md`` is rewritten from all stored targets.
+
+Usage (slow: run it under the shared lock on a shared machine)::
+
+    flock /tmp/cnnkit-heavy.lock nice -n 5 .venv/bin/python benchmarks/mutation.py          # all
+    .venv/bin/python benchmarks/mutation.py ops kernels convmatrix    # some targets
+    .venv/bin/python benchmarks/mutation.py --list                    # targets, files, tests
+    .venv/bin/python benchmarks/mutation.py --report                  # rewrite mutation.md only
+
+Needs ``pip install -e .[mutation]`` (mutmut). Linux or macOS (mutmut forks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "mutation"
+REPORT = ROOT / "benchmarks" / "results" / "mutation.md"
+EQUIVALENTS = ROOT / "benchmarks" / "mutation_equivalents.json"
+
+# mutmut's exit codes of a mutant run (mutmut/stats.py), grouped for the report.
+STATUS = {1: "killed", 3: "killed", 36: "killed", -24: "killed", 24: "killed", 152: "killed",
+          255: "killed", 37: "killed", 0: "survived", 5: "no tests", 33: "no tests",
+          34: "skipped", None: "not checked"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Target:
+    """One module (or group of files) and the fast test files that should catch its bugs."""
+
+    name: str
+    sources: tuple[str, ...]
+    tests: tuple[str, ...]
+    # Extra pytest arguments of the test selection (e.g. -k to leave out a slow kernel test).
+    select: tuple[str, ...] = ()
+
+
+# The table of bad inputs over the public API (fast; calls every argument check).
+BAD = "tests/test_bad_inputs.py"
+
+TARGETS = (
+    Target("ops", ("cnnkit/ops.py", "cnnkit/ops/*.py"),
+           ("tests/test_ops*.py", "tests/test_behaviour_ops*.py", BAD)),
+    Target("kernels", ("cnnkit/kernels.py",),
+           ("tests/test_kernels*.py", "tests/test_behaviour_ops*.py", BAD)),
+    Target("convmatrix", ("cnnkit/convmatrix.py",),
+           ("tests/test_convmatrix*.py", "tests/test_behaviour_ops*.py", BAD)),
+    Target("data", ("cnnkit/data.py", "cnnkit/data/*.py"),
+           ("tests/test_data*.py", "tests/test_behaviour_data*.py", BAD)),
+    Target("augment", ("cnnkit/augment.py", "cnnkit/augment/*.py"),
+           ("tests/test_augment*.py", "tests/test_behaviour_data*.py", BAD)),
+    Target("stats", ("cnnkit/stats.py",), ("tests/test_stats*.py", BAD)),
+    Target("student", ("cnnkit/student.py",), ("tests/test_student*.py",)),
+    Target("torch_checkpoint", ("cnnkit/_torch_checkpoint.py",),
+           ("tests/test_torch_checkpoint*.py",)),
+    Target("freezing", ("cnnkit/transfer/freezing.py",),
+           ("tests/test_transfer*.py", "tests/test_behaviour_transfer*.py", BAD)),
+    Target("language", ("cnnkit/_language.py", "cnnkit/viz/_text.py"),
+           ("tests/test_viz_language*.py", "tests/test_behaviour_language*.py")),
+    Target("viz_numerics", ("cnnkit/viz/network.py", "cnnkit/viz/network/*.py",
+                            "cnnkit/viz/gradcam*.py", "cnnkit/viz/grad_cam*.py"),
+           ("tests/test_viz_network*.py", "tests/test_behaviour_viz*.py")),
+    Target("exercises", ("cnnkit/exercises/*.py",),
+           ("tests/test_exercises*.py", "tests/test_lenet*.py")),
+    # The builders, one family at a time (each mutant rebuilds models: minutes per family).
+    *(Target(f"models_{family}", (f"cnnkit/models/{family}.py", f"cnnkit/models/{family}/*.py"),
+             (f"tests/test_{family}*.py", "tests/test_architectures*.py",
+              "tests/test_behaviour_builders*.py"))
+      for family in ("alexnet", "densenet", "googlenet", "lenet", "resnet", "vgg")),
+)  # fmt: skip
+BY_NAME = {t.name: t for t in TARGETS}
+
+PYTEST_ARGS = ("-p", "no:xdist", "-p", "no:cacheprovider", "-p", "no:randomly",
+               "--hypothesis-seed=0", "-q", "-x")  # fmt: skip
+
+
+def _matches(patterns: tuple[str, ...], root: Path = ROOT) -> list[str]:
+    files = {p.relative_to(root).as_posix() for pat in patterns for p in root.glob(pat)}
+    return sorted(f for f in files if f.endswith(".py") and "__pycache__" not in f)
+
+
+def _setup_cfg(target: Target, sources: list[str], tests: list[str]) -> str:
+    def block(key: str, values: list[str] | tuple[str, ...]) -> str:
+        return f"{key} =\n" + "".join(f"    {v}\n" for v in values)
+
+    return ("[mutmut]\nsource_paths = cnnkit\n" + block("only_mutate", sources)
+            + block("pytest_add_cli_args", [a for a in PYTEST_ARGS if a != "-x"])
+            + block("pytest_add_cli_args_test_selection", [*sources, *tests, *target.select])
+            + block("also_copy", ["notebooks", "conftest.py"])
+            + "use_git_change_detection = false\n")  # fmt: skip
+
+
+# pytest plugin of the work folder: mutmut keeps a copy of each function per mutant, with
+# its docstring; run the doctests of the public functions only (they call the mutant).
+_CONFTEST = """
+def pytest_collection_modifyitems(config, items):
+    copies = [item for item in items if "__mutmut_" in item.name]
+    if copies:
+        config.hook.pytest_deselected(items=copies)
+        items[:] = [item for item in items if "__mutmut_" not in item.name]
+"""
+
+
+def _prepare(target: Target, work: Path) -> tuple[list[str], list[str]]:
+    sources, tests = _matches(target.sources), _matches(target.tests)
+    if not sources:
+        raise SystemExit(f"target {target.name}: no file matches {target.sources}")
+    if not tests:
+        raise SystemExit(f"target {target.name}: no test file matches {target.tests}")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for folder in ("cnnkit", "tests", "notebooks"):
+        shutil.copytree(ROOT / folder, work / folder, ignore=ignore)
+    shutil.copy2(ROOT / "pyproject.toml", work / "pyproject.toml")
+    (work / "conftest.py").write_text(_CONFTEST)
+    (work / "setup.cfg").write_text(_setup_cfg(target, sources, tests))
+    return sources, tests
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MUTANT_UNDER_TEST")}
+    env.update(CNNKIT_QUICK="1", TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    return env
+
+
+_DIFFS = """
+import json, sys
+from pathlib import Path
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+names = json.loads(sys.stdin.read())
+print(json.dumps({n: get_diff_for_mutant(n, path=p) for n, p in names}))
+"""
+
+
+def _results(work: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Status of every mutant, and the diff of every mutant that was not killed."""
+    status, paths = {}, {}
+    for meta in sorted((work / "mutants").rglob("*.py.meta")):
+        source = meta.relative_to(work / "mutants").as_posix()[: -len(".meta")]
+        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            status[name] = STATUS.get(code, "suspicious")
+            paths[name] = source
+    alive = [[n, paths[n]] for n, s in status.items() if s != "killed"]
+    out = subprocess.run([sys.executable, "-c", _DIFFS], input=json.dumps(alive), cwd=work,
+                         env=_env(), capture_output=True, text=True, check=True)  # fmt: skip
+    return status, json.loads(out.stdout)
+
+
+def _changed_lines(diff: str) -> tuple[str, str]:
+    lines = diff.splitlines()[2:]
+    minus = "\n".join(x[1:].strip() for x in lines if x.startswith("-"))
+    plus = "\n".join(x[1:].strip() for x in lines if x.startswith("+"))
+    return minus, plus
+
+
+def _equivalents() -> list[dict]:
+    return json.loads(EQUIVALENTS.read_text()) if EQUIVALENTS.exists() else []
+
+
+def _reason(target: str, name: str, diff: str, equivalents: list[dict]) -> str | None:
+    minus, plus = _changed_lines(diff)
+    function = name.rsplit(".", 1)[-1].split("__mutmut_")[0]
+    for e in equivalents:
+        if (e["target"] == target and fnmatch.fnmatch(function, e.get("function", "*"))
+                and e["minus"] == minus and e["plus"] == plus):  # fmt: skip
+            return e["reason"]
+    return None
+
+
+def run_target(target: Target, jobs: int, workdir: Path) -> dict:
+    work = workdir / target.name
+    sources, tests = _prepare(target, work)
+    print(f"== {target.name}: mutating {', '.join(sources)}; tests {', '.join(tests)}", flush=True)
+    start = time.monotonic()
+    with open(work / "mutmut.log", "w") as log:
+        command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)]
+        proc = subprocess.run(command, cwd=work, env=_env(), stdout=log, stderr=subprocess.STDOUT)
+    seconds = round(time.monotonic() - start, 1)
+    if proc.returncode != 0:
+        tail = (work / "mutmut.log").read_text()[-3000:]
+        raise SystemExit(f"mutmut failed on {target.name} (exit {proc.returncode}):\n{tail}")
+    status, diffs = _results(work)
+    result = {
+        "target": target.name, "sources": sources, "tests": tests, "seconds": seconds,
+        "jobs": jobs, "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d %H:%M UTC",
+                                                                    time.gmtime()),
+        "status": status, "diffs": diffs,
+    }  # fmt: skip
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{target.name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    return result
+
+
+def summary(result: dict, equivalents: list[dict]) -> dict:
+    counts: dict[str, int] = {}
+    for s in result["status"].values():
+        counts[s] = counts.get(s, 0) + 1
+    total, killed = len(result["status"]), counts.get("killed", 0)
+    equivalent = sum(
+        1 for n, d in result["diffs"].items() if _reason(result["target"], n, d, equivalents)
+    )
+    return {"total": total, "killed": killed, "equivalent": equivalent,
+            "score": killed / total if total else 0.0,
+            "score_without_equivalent": killed / (total - equivalent) if total > equivalent
+            else 1.0, "counts": counts}  # fmt: skip
+
+
+def write_report() -> str:
+    equivalents = _equivalents()
+    results = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))]
+    order = {t.name: i for i, t in enumerate(TARGETS)}
+    results.sort(key=lambda r: order.get(r["target"], len(order)))
+    baseline = {json.loads(p.read_text())["target"]: json.loads(p.read_text())
+                for p in sorted((RESULTS / "baseline").glob("*.json"))}  # fmt: skip
+    lines = ["# Mutation testing report (mutmut)", "",
+             "Written by `benchmarks/mutation.py`; see the README, section \"Mutation testing\".",
+             "*Baseline*: the same run on the tests before the behaviour tests of issue 25",
+             "(`results/mutation/baseline/`).",
+             "", "| target | mutants | killed | survived | no tests | equivalent | score "
+             "| score without equivalent | baseline score | run time | when |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in results:
+        s = summary(r, equivalents)
+        c = s["counts"]
+        before = baseline.get(r["target"])
+        was = "" if before is None else (f"{summary(before, equivalents)['score']:.1%} "
+                                         f"({summary(before, equivalents)['killed']}"
+                                         f"/{len(before['status'])})")  # fmt: skip
+        lines.append(
+            f"| {r['target']} | {s['total']} | {s['killed']} | {c.get('survived', 0)} "
+            f"| {c.get('no tests', 0)} | {s['equivalent']} | {s['score']:.1%} "
+            f"| {s['score_without_equivalent']:.1%} | {was} | {r['seconds']:.0f} s "
+            f"({r['jobs']} job{'s' * (r['jobs'] > 1)}) | {r['date']} |"
+        )
+    for r in results:
+        lines += ["", f"## {r['target']}", "", f"Files: {', '.join(r['sources'])}. "
+                  f"Tests: {', '.join(r['tests'])}.", ""]  # fmt: skip
+        alive = sorted(r["diffs"].items(), key=lambda kv: _natural(kv[0]))
+        if not alive:
+            lines.append("Every mutant was killed.")
+        for name, diff in alive:
+            reason = _reason(r["target"], name, diff, equivalents)
+            head = f"**{r['status'][name]}**" + (f", equivalent: {reason}" if reason else "")
+            minus, plus = _changed_lines(diff)
+            lines += [f"- `{name.split('.')[-1]}` ({head})", "  ```diff"]
+            lines += [f"  - {x}" for x in minus.splitlines()]
+            lines += [f"  + {x}" for x in plus.splitlines()] + ["  ```"]
+    text = "\n".join(lines) + "\n"
+    REPORT.write_text(text)
+    return text
+
+
+def _natural(name: str) -> tuple[str, int]:
+    base, _, number = name.rpartition("__mutmut_")
+    return base, int(number) if number.isdigit() else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", help="targets to run (default: all)")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default 1)")
+    parser.add_argument("--workdir", type=Path,
+                        default=Path(tempfile.gettempdir()) / "cnnkit-mutation",
+                        help="where the copies and mutants go (default: $TMPDIR/cnnkit-mutation)")
+    parser.add_argument("--list", action="store_true", help="print targets, files and tests")
+    parser.add_argument("--report", action="store_true",
+                        help="only rewrite results/mutation.md from stored results")  # fmt: skip
+    args = parser.parse_args(argv)
+    unknown = [t for t in args.targets if t not in BY_NAME]
+    if unknown:
+        parser.error(f"unknown target(s) {unknown}; choose from {sorted(BY_NAME)}")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    targets = [BY_NAME[t] for t in args.targets] or list(TARGETS)
+    if args.list:
+        for t in targets:
+            print(f"{t.name}: {', '.join(_matches(t.sources))} <- {', '.join(_matches(t.tests))}")
+        return 0
+    if not args.report:
+        if importlib.util.find_spec("mutmut") is None:
+            parser.error("mutmut is not installed: pip install -e .[mutation]")
+        for t in targets:
+            r = run_target(t, args.jobs, args.workdir)
+            s = summary(r, _equivalents())
+            print(f"   {s['killed']}/{s['total']} killed ({s['score']:.1%}), "
+                  f"{r['seconds']:.0f} s", flush=True)  # fmt: skip
+    write_report()
+    print(f"report: {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

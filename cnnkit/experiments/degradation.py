@@ -1,0 +1,237 @@
+"""The degradation problem (He et al., 2016): plain against residual networks of two depths.
+
+A deeper plain network (no shortcuts) has a *higher training error* than a shallower one;
+with shortcuts the deeper one trains at least as well. :func:`run` trains the CIFAR-style
+networks of ``cnnkit.models.resnet`` (depth 6n + 2; ``plain=True`` drops the shortcuts and
+nothing else, option-A shortcuts have no parameters) and measures the **training error on a
+fixed subset of training images, in inference mode, with the weights of that moment**
+(:class:`ErrorProbe`): not the running train-mode average Keras logs, which mixes the
+weights of many steps and batch statistics. The seconds spent measuring are left out of the
+training seconds.
+
+What is kept from the paper's CIFAR-10 recipe (section 4.2) and what is not is listed in
+:data:`RECIPE_KEPT` and :data:`RECIPE_CHANGED`, for the notebook to print.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import keras
+import numpy as np
+
+from cnnkit import data
+from cnnkit._validate import check_int, check_number, check_seed
+from cnnkit.models import resnet
+
+__all__ = ["RECIPE_CHANGED", "RECIPE_KEPT", "ErrorProbe", "add_weight_decay", "error_rate",
+           "probe_subset", "run", "schedule", "train_network"]  # fmt: skip
+
+RECIPE_KEPT = (
+    "SGD with momentum 0.9 and batches of 128 images",
+    "weight decay 1e-4 as an L2 term in the gradient (Keras L2(5e-5) on every convolution "
+    "and dense kernel; batch-norm scales and shifts are not decayed)",
+    "learning rate 0.1, divided by 10 twice, at 1/2 and 3/4 of training (the paper: at 32k "
+    "and 48k of 64k iterations)",
+    "batch normalisation after every convolution, He-normal initial weights",
+    "the CIFAR networks 6n + 2: a 3x3 convolution, three stages of n basic blocks (strides "
+    "1, 2, 2), global average pooling, one dense layer; option-A shortcuts, so plain and "
+    "residual networks have exactly the same parameters",
+)
+"""What :func:`run` keeps of He et al.'s CIFAR-10 recipe."""
+
+RECIPE_CHANGED = (
+    "data: Fashion-MNIST (28x28x1, 60,000 training images) instead of CIFAR-10 (32x32x3, "
+    "45,000 training + 5,000 validation images)",
+    "length: a few epochs instead of 64k iterations (about 180 epochs of 45,000 images); the "
+    "rate steps fall at the same fractions of this shorter run",
+    "no data augmentation (the paper pads 4 pixels, crops 32x32 at random and flips)",
+    "width: the first stage's filters are `width` (the paper: 16)",
+    "depths: the ones passed (the paper: 20, 32, 44, 56 and 110, the latter with a 0.01 "
+    "warm-up)",
+    "the training error is measured in inference mode on a fixed subset of training images",
+)
+"""What :func:`run` does differently from He et al.'s CIFAR-10 recipe."""
+
+
+def error_rate(model: keras.Model, x: np.ndarray, y: np.ndarray, *, batch_size: int = 500) -> float:
+    """Fraction of ``x`` that ``model`` misclassifies **in inference mode**.
+
+    ``model.predict`` runs the layers with ``training=False``: batch normalisation uses its
+    moving statistics and dropout is off, the weights are the current ones.
+
+    Example:
+        >>> m = keras.Sequential([keras.Input((1, 1, 1)), keras.layers.Flatten(),
+        ...                       keras.layers.Dense(2)])
+        >>> m.set_weights([np.array([[1.0, -1.0]]), np.array([0.0, 0.5])])
+        >>> error_rate(m, np.array([[[[1.0]]], [[[0.0]]]]), np.array([0, 0]))  # 2nd: class 1
+        0.5
+    """
+    images = data.make_dataset(x, None, batch_size=batch_size, shuffle=False)
+    predicted = model.predict(images, verbose=0).argmax(axis=1)
+    return float(np.mean(predicted != np.asarray(y)))
+
+
+class ErrorProbe(keras.callbacks.Callback):
+    """Measures :func:`error_rate` on ``(x, y)`` before training and every ``every`` steps.
+
+    Attributes:
+        records: ``{"step", "seconds", "train_error"}`` per measurement; ``seconds`` is
+            training time only (the time spent measuring is subtracted).
+
+    Example:
+        >>> probe = ErrorProbe(np.zeros((4, 28, 28), "uint8"), np.zeros(4, int), every=10)
+        >>> probe.records
+        []
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, *, every: int) -> None:
+        super().__init__()
+        self.x, self.y, self.every = x, y, int(every)
+        self.records: list[dict[str, Any]] = []
+        self.step, self._start, self._paused = 0, 0.0, 0.0
+
+    def _measure(self) -> None:
+        began = time.perf_counter()
+        error = error_rate(self.model, self.x, self.y)
+        self.records.append({"step": self.step, "train_error": error,
+                             "seconds": began - self._start - self._paused})  # fmt: skip
+        self._paused += time.perf_counter() - began
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        self.records, self.step, self._paused = [], 0, 0.0
+        self._start = time.perf_counter()
+        self._measure()
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        self.step += 1
+        if self.step % self.every == 0:
+            self._measure()
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        if self.records[-1]["step"] != self.step:
+            self._measure()
+
+
+def schedule(total_steps: int, rate: float = 0.1) -> Any:
+    """The paper's steps: ``rate``, then /10 at half of training and /100 at three quarters.
+
+    Returns:
+        A ``keras.optimizers.schedules.PiecewiseConstantDecay`` over ``total_steps`` steps.
+
+    Example:
+        >>> s = schedule(400)
+        >>> [round(float(s(step)), 4) for step in (0, 199, 200, 300, 399)]
+        [0.1, 0.1, 0.01, 0.001, 0.001]
+    """
+    half, three_quarters = max(1, total_steps // 2), max(2, 3 * total_steps // 4)
+    return keras.optimizers.schedules.PiecewiseConstantDecay(  # step <= boundary: before
+        [half - 1, three_quarters - 1], [rate, rate / 10, rate / 100])
+
+
+def add_weight_decay(model: keras.Model, decay: float = 1e-4) -> int:
+    """Puts ``L2(decay / 2)`` on every convolution and dense kernel (gradient ``decay * w``).
+
+    Returns:
+        How many kernels carry it.
+
+    Example:
+        >>> m = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3),
+        ...                       keras.layers.Flatten(), keras.layers.Dense(2)])
+        >>> add_weight_decay(m), len(m.losses)
+        (2, 2)
+    """
+    kernels = [layer.kernel for layer in model.layers
+               if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense))]  # fmt: skip
+    for kernel in kernels:
+        kernel.regularizer = keras.regularizers.L2(decay / 2)
+    return len(kernels)
+
+
+def probe_subset(n: int, size: int) -> np.ndarray:
+    """The fixed indices of the training images the error is measured on (same every run).
+
+    Example:
+        >>> probe_subset(10, 3)
+        array([5, 6, 9])
+    """
+    return np.sort(np.random.default_rng(0).choice(n, size=min(size, n), replace=False))
+
+
+def train_network(x, y, *, depth: int, plain: bool, seed: int, epochs: float, width: int = 16,
+                  probe: Sequence[int] | np.ndarray, probes: int = 10, batch_size: int = 128,
+                  rate: float = 0.1, momentum: float = 0.9,
+                  weight_decay: float = 1e-4) -> list[dict[str, Any]]:
+    """Train one network and return its measured training-error curve, one row per point.
+
+    Args:
+        x, y: training images (uint8 or float in [0, 1]) and labels.
+        depth: 6n + 2; plain: drop the shortcuts; seed: weights and batch order.
+        epochs: length of training (a fraction allowed), rounded to whole batches.
+        width: filters of the first stage (the paper: 16).
+        probe: indices of the training images the error is measured on.
+        probes: measurements after the start, evenly spaced (plus one at step 0).
+        batch_size, rate, momentum, weight_decay: the recipe (see :data:`RECIPE_KEPT`).
+
+    Returns:
+        Rows ``{"network", "depth", "seed", "step", "epoch", "seconds", "train_error"}``.
+
+    Example:
+        >>> x, y = np.zeros((64, 28, 28), "uint8"), np.arange(64) % 10
+        >>> rows = train_network(x, y, depth=8, plain=True, seed=0, epochs=1.0, width=2,
+        ...                      probe=np.arange(20), probes=2, batch_size=16)
+        >>> [(r["step"], r["epoch"]) for r in rows]
+        [(0, 0.0), (2, 0.5), (4, 1.0)]
+    """
+    check_seed(seed)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    probes = check_int(probes, "probes", minimum=1)
+    total = max(1, round(check_number(epochs, "epochs", minimum=1e-6) * len(x) / batch_size))
+    keras.utils.set_random_seed(seed)
+    model = resnet(tuple(x.shape[1:3]) + ((x.shape[3],) if x.ndim == 4 else (1,)),
+                   int(np.max(y)) + 1, depth=depth, style="cifar", plain=plain, width=width)
+    add_weight_decay(model, weight_decay)
+    model.compile(optimizer=keras.optimizers.SGD(schedule(total, rate), momentum=momentum),
+                  loss="sparse_categorical_crossentropy")
+    watcher = ErrorProbe(x[probe], np.asarray(y)[probe], every=max(1, total // probes))
+    batches = data.make_dataset(x, y, batch_size=batch_size, shuffle=True, seed=seed).repeat()
+    model.fit(batches, epochs=1, steps_per_epoch=total, verbose=0, callbacks=[watcher],
+              shuffle=False)
+    name = "plain" if plain else "residual"
+    return [{"network": name, "depth": depth, "seed": seed, **r,
+             "epoch": r["step"] * batch_size / len(x)} for r in watcher.records]
+
+
+def run(x, y, *, depths: Sequence[int] = (20, 44), seeds: Sequence[int] = (0, 1, 2),
+        epochs: float = 3.0, width: int = 16, probe_images: int = 5000, probes: int = 10,
+        batch_size: int = 128,
+        progress: Callable[[list[dict[str, Any]]], None] | None = None) -> list[dict[str, Any]]:
+    """Plain and residual networks at each depth and seed; the rows of every curve.
+
+    Args:
+        probe_images: size of the fixed subset of training images (:func:`probe_subset`).
+        progress: called with each network's rows when it is done.
+        Other arguments as :func:`train_network`.
+
+    Example:
+        >>> x, y = np.zeros((64, 28, 28), "uint8"), np.arange(64) % 10
+        >>> rows = run(x, y, depths=(8,), seeds=(0,), epochs=0.5, width=2, probe_images=16,
+        ...            probes=1, batch_size=16)
+        >>> sorted({(r["network"], r["step"]) for r in rows})
+        [('plain', 0), ('plain', 2), ('residual', 0), ('residual', 2)]
+    """
+    probe = probe_subset(len(x), probe_images)
+    rows = []
+    for seed in seeds:
+        for plain in (True, False):
+            for depth in depths:
+                curve = train_network(x, y, depth=depth, plain=plain, seed=seed, epochs=epochs,
+                                      width=width, probe=probe, probes=probes,
+                                      batch_size=batch_size)  # fmt: skip
+                keras.backend.clear_session()
+                rows += curve
+                if progress is not None:
+                    progress(curve)
+    return rows

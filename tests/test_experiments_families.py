@@ -1,0 +1,130 @@
+"""Families experiment: the bookkeeping (budget within one batch, rows complete), not accuracies."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import keras
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from cnnkit import stats
+from cnnkit.experiments import families
+
+X = (np.random.default_rng(0).random((256, 28, 28)) * 255).astype("uint8")
+Y = np.arange(256) % 10
+
+
+
+
+def _tiny():
+    return keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3),
+                             keras.layers.BatchNormalization(), keras.layers.Flatten(),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+class Sleep(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        time.sleep(0.04)
+
+
+def test_time_budget_stops_at_the_first_batch_end_past_it():
+    model = _tiny()
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(X[:16], Y[:16], batch_size=16, verbose=0)  # traces the graph first
+    budget = families.StepBudget(0.5)
+    model.fit(X, Y, batch_size=16, epochs=100, verbose=0, callbacks=[Sleep(), budget])
+    assert budget.ends[-1] >= 0.5 > budget.ends[-2]  # the first batch end past the budget
+    assert 0 <= budget.seconds - 0.5 <= budget.last_step
+    assert budget.steps == len(budget.ends) >= 3
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return families.run(X, Y, X[:64], Y[:64], families={"mini": _tiny}, seeds=(0, 1),
+                        seconds=1.0, epochs=0.5, batch_size=32)
+
+
+def test_rows_are_complete(rows):
+    keys = {"family", "budget", "budget_value", "seed", "steps", "epochs", "seconds",
+            "last_step_seconds", "overshoot_seconds", "trace_seconds", "accuracy",
+            "parameters", "mult_adds"}
+    assert [(r["seed"], r["budget"]) for r in rows] == [
+        (0, "time"), (0, "epochs"), (1, "time"), (1, "epochs")]
+    model = _tiny()
+    for r in rows:
+        assert set(r) == keys
+        assert 0 <= r["accuracy"] <= 1
+        assert (r["parameters"], r["mult_adds"]) == (model.count_params(), stats.mult_adds(model))
+        assert math.isclose(r["epochs"], r["steps"] * 32 / len(X))
+
+
+def test_time_rows_overshoot_by_less_than_one_batch(rows):
+    for r in (r for r in rows if r["budget"] == "time"):
+        assert r["budget_value"] == 1.0
+        assert r["overshoot_seconds"] == pytest.approx(r["seconds"] - 1.0)
+        assert 0 <= r["overshoot_seconds"] <= r["last_step_seconds"]
+
+
+def test_epoch_rows_train_whole_batches(rows):
+    for r in (r for r in rows if r["budget"] == "epochs"):
+        assert r["steps"] == round(0.5 * len(X) / 32) and r["overshoot_seconds"] is None
+
+
+def test_reset_gives_the_weights_of_a_fresh_build_and_a_new_optimiser():
+    family = families.Family(_tiny, X, Y, batch_size=32)
+    assert family.model.train_function is not None and family.trace_seconds > 0  # traced
+    family.model.fit(X, Y, batch_size=32, verbose=0)  # move weights, BN statistics, optimiser
+    family.reset(3)
+    keras.utils.set_random_seed(3)
+    for a, b in zip(_tiny().get_weights(), family.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert int(family.model.optimizer.iterations.numpy()) == 0
+    assert all(not np.any(v.numpy()) for v in family.model.optimizer.variables
+               if "momentum" in v.path or "velocity" in v.path)
+
+
+def test_a_run_on_a_reused_family_equals_a_run_on_a_new_one():
+    rows = families.run(X, Y, X[:64], Y[:64], families={"mini": _tiny}, seeds=(1, 0),
+                        budgets=("epochs",), epochs=0.5, batch_size=32)
+    alone = families.train_one(_tiny, X, Y, X[:64], Y[:64], seed=0, budget="epochs",
+                               epochs=0.5, batch_size=32)
+    assert rows[1]["accuracy"] == alone["accuracy"] and rows[1]["steps"] == alone["steps"]
+
+
+def test_summary_mean_std_and_t_interval():
+    rows = [{"budget": "time", "family": f, "seed": s, "accuracy": a, "seconds": 45 + s / 10,
+             "steps": 100 + s, "overshoot_seconds": s / 10, "parameters": 7, "mult_adds": 9}
+            for f, accs in (("A", [0.8, 0.83, 0.85]), ("B", [0.7])) for s, a in enumerate(accs)]
+    table = families.summarize(rows)
+    a = table.loc[("time", "A")]
+    low, high = sps.t.interval(0.95, 2, loc=np.mean([0.8, 0.83, 0.85]),
+                               scale=sps.sem([0.8, 0.83, 0.85]))
+    assert (a["seeds"], a["accuracy_low"], a["accuracy_high"]) == (3, pytest.approx(low),
+                                                                  pytest.approx(high))
+    assert a["accuracy_std"] == pytest.approx(np.std([0.8, 0.83, 0.85], ddof=1))
+    assert a["overshoot_max"] == pytest.approx(0.2) and a["steps_mean"] == 101
+    assert math.isnan(table.loc[("time", "B"), "accuracy_low"])
+
+
+def test_the_families_are_notebook_06s_small_members():
+    assert list(families.FAMILIES) == ["AlexNet", "VGG (A)", "GoogLeNet", "ResNet-20", "DenseNet"]
+    for name, build in families.FAMILIES.items():
+        model = build()
+        assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 10), name
+        keras.backend.clear_session()
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"budget": "pasos"}, ValueError, "budget"),
+    ({"budget": "time", "seconds": 0}, ValueError, "seconds"),
+    ({"budget": "time", "seconds": "45"}, TypeError, "seconds"),
+    ({"budget": "epochs", "epochs": -1}, ValueError, "epochs"),
+    ({"budget": "epochs", "epochs": 1, "batch_size": 0}, ValueError, "batch_size"),
+    ({"budget": "epochs", "epochs": 1, "seed": -1}, ValueError, "seed"),
+])
+def test_bad_inputs(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        families.train_one(_tiny, X, Y, X, Y, **{"seed": 0, **kwargs})
