@@ -312,6 +312,8 @@ ROWS: list[Row | Any] = [
     ("show_matrix/m", lambda e: viz.show_matrix(np.zeros((2, 2, 2, 2))), ValueError, "m"),
     ("show_kernel/kernel", lambda e: viz.show_kernel(np.zeros(3)), ValueError, "kernel"),
     ("show_matrices/matrices", lambda e: viz.show_matrices([]), ValueError, "matrices"),
+    ("show_matrices/ncols", lambda e: viz.show_matrices([np.eye(2)], ncols=0), ValueError,
+     "ncols"),
     ("show_maps/maps", lambda e: viz.show_maps(np.zeros(4)), ValueError, "maps"),
     ("compare_images/images", lambda e: viz.compare_images([]), ValueError, "images"),
     ("show_filters/model", lambda e: viz.show_filters("model"), TypeError, "model"),

@@ -31,10 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 PENDING = {
-    "01_convolucion_y_filtros": "waits for its re-run with cnnkit.format_array, format_bool, "
-    "larger photo panels and the size budget (helper H8, this session)",
-    "02_pooling_y_dimensionalidad": "waits for its re-run with Spanish arrays and keys, sí/no "
-    "and legible figures (helper H8, this session)",
     "04_ejercicio_lenet5": "waits for its re-run with cnnkit.summary, 'acierto' and the "
     "solutions in the Soluciones section (helper H7, this session)",
     "03_cnn_fashion_mnist": "re-run in a later session (its experiments are reworked)",

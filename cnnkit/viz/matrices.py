@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from cnnkit._validate import check_int
 from cnnkit.viz._arrays import check_titles, matrix
 from cnnkit.viz._figure import finish, subplots
 from cnnkit.viz._text import localize_numbers
@@ -205,6 +206,7 @@ def show_matrices(
     symmetric: bool = False,
     cell_size: float = 0.42,
     suptitle: str | None = None,
+    ncols: int | None = None,
 ) -> Figure:
     """Draws several small matrices side by side with their numbers (e.g. F, H and G).
 
@@ -217,18 +219,24 @@ def show_matrices(
             diverging ``cmap`` such as ``"RdBu_r"``).
         cell_size: inches per cell.
         suptitle: title of the whole figure.
+        ncols: matrices per row; default all in one row (use fewer, with a larger
+            ``cell_size``, to keep big cells within the page width).
 
     Returns:
         The matplotlib ``Figure``.
 
     Raises:
-        TypeError: if a matrix is not numeric.
-        ValueError: if a matrix is not 2-D, or ``titles`` / ``fmt`` have the wrong length.
+        TypeError: if a matrix is not numeric, or ``ncols`` is not an int.
+        ValueError: if a matrix is not 2-D, ``titles`` / ``fmt`` have the wrong length, or
+            ``ncols`` is below 1.
 
     Example:
         >>> fig = show_matrices([np.eye(3), np.ones((2, 2))], ["I", "unos"])
         >>> len(fig.axes)
         2
+        >>> fig = show_matrices([np.eye(2)] * 3, ncols=2)   # two rows
+        >>> len(fig.axes)
+        3
     """
     arrays = [matrix(m, f"matrices[{i}]") for i, m in enumerate(matrices)]
     if not arrays:
@@ -237,11 +245,20 @@ def show_matrices(
     formats = list(fmt) if isinstance(fmt, list | tuple) else [fmt] * len(arrays)
     if len(formats) != len(arrays):
         raise ValueError(f"`fmt` must be one format or {len(arrays)}, got {len(formats)}.")
-    widths = [a.shape[1] for a in arrays]
-    height = max(a.shape[0] for a in arrays) * cell_size + 0.5
-    fig, axes = subplots(1, len(arrays), squeeze=False, gridspec_kw={"width_ratios": widths},
-                             figsize=(sum(widths) * cell_size + 0.6 * len(arrays), height))
-    for ax, array, label, form in zip(axes.flat, arrays, labels, formats, strict=True):
+    columns = len(arrays)
+    if ncols is not None:
+        columns = min(check_int(ncols, "ncols", minimum=1), len(arrays))
+    rows = [arrays[i:i + columns] for i in range(0, len(arrays), columns)]
+    widths = [max(row[c].shape[1] for row in rows if c < len(row)) for c in range(columns)]
+    heights = [max(a.shape[0] for a in row) for row in rows]
+    fig, grid = subplots(len(rows), columns, squeeze=False,
+                         gridspec_kw={"width_ratios": widths, "height_ratios": heights},
+                         figsize=(sum(widths) * cell_size + 0.6 * columns,
+                                  sum(heights) * cell_size + 0.5 * len(rows)))
+    for ax in grid.flat[len(arrays):]:
+        ax.remove()
+    axes = grid.flat[:len(arrays)]
+    for ax, array, label, form in zip(axes, arrays, labels, formats, strict=True):
         limit = float(np.abs(array).max()) or 1.0
         vmin, vmax = (-limit, limit) if symmetric else (None, None)
         _draw_matrix(ax, array, title=label, fmt=_formatter(form), cmap=cmap, vmin=vmin,

@@ -15,6 +15,8 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
@@ -65,9 +67,16 @@ def _as_filters(kernel: Any, channels: int) -> np.ndarray:
     return array
 
 
+def _greys(values: np.ndarray) -> dict[str, float]:
+    """Grey scale of a value panel: its largest value mid-grey and 0 light grey, not white,
+    so that the panel reads as one block (and stays one panel for the course lint)."""
+    top = 2 * max(float(np.abs(values).max()), 1e-12)
+    return {"vmin": -0.15 * top, "vmax": top}
+
+
 def _outline(ax: Any, top: int, left: int, height: int, width: int, colour: str) -> None:
     ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False,
-                           edgecolor=colour, linewidth=3))
+                           edgecolor=colour, linewidth=3, zorder=5))   # above the cell lines
 
 
 def show_conv_step(
@@ -79,6 +88,7 @@ def show_conv_step(
     stride: int = 1,
     padding: int = 0,
     cell_size: float = 0.42,
+    panel_size: float | None = None,
 ) -> Figure:
     """Draws how the output value at ``position`` is computed from one window of the input.
 
@@ -94,19 +104,27 @@ def show_conv_step(
         bias: one number per filter (default none).
         stride: step of the filter (int).
         padding: rows and columns of zeros on each side (int, the P of the slides).
-        cell_size: inches per matrix cell.
+        cell_size: inches per matrix cell (the default one-row layout).
+        panel_size: if given, a grid of equal square panels of this many inches instead of
+            one row: for one channel and one filter, input and filter above, products and
+            output below; otherwise one column per channel (or filter), with the inputs in
+            the first row, each filter's weights in a row of its own and the outputs last.
+            Small matrices then get large cells, so every panel stays legible.
 
     Returns:
         The matplotlib ``Figure``.
 
     Raises:
         TypeError: ``stride``, ``padding`` or a coordinate of ``position`` is not an int.
+        ValueError: ``panel_size`` is not positive.
         ValueError: wrong shapes, or ``position`` outside the output.
 
     Example:
         >>> fig = show_conv_step(np.arange(16).reshape(4, 4), np.ones((3, 3)), (1, 1))
         >>> fig.get_suptitle()
         'output[1, 1] = sum(window x filter) = 90'
+        >>> len(show_conv_step(np.ones((4, 4)), np.ones((3, 3)), (0, 0), panel_size=3).axes)
+        4
     """
     volume = _as_volume(x)
     filters = _as_filters(kernel, volume.shape[2])
@@ -124,20 +142,17 @@ def show_conv_step(
     top, left = row * stride, col * stride
     window = padded[top:top + kh, left:left + kw, :]
     single = channels == 1 and count == 1
+    if panel_size is None:
+        fig, place = _row_layout(padded.shape, output.shape, kw, channels, count, single, cell_size)
+    else:
+        fig, place = _grid_layout(channels, count, single, _positive(panel_size, "panel_size"))
     ncols = 1 + count + (1 if single else 0) + 1
-    nrows = max(channels, count)
-    widths = [padded.shape[1]] + [kw] * count + ([kw] if single else []) + [output.shape[1]]
-    height = max(padded.shape[0], output.shape[0]) * cell_size + 0.6
-    fig, axes = plt.subplots(nrows, ncols, squeeze=False, gridspec_kw={"width_ratios": widths},
-                             figsize=(sum(widths) * cell_size + 0.5 * ncols, height * nrows),
-                             layout="constrained")
-    for ax in axes.flat:
-        ax.axis("off")
+    axes = _Places(place, ncols)
     for c in range(channels):
         ax = axes[c, 0]
         name = _word("input") + (f" ({_word('channel')} {c})" if channels > 1 else "")
-        show_matrix(padded[:, :, c], ax=ax, title=name, cmap="Greys", vmin=0,
-                    vmax=2 * max(float(np.abs(padded).max()), 1e-12), cell_size=cell_size)
+        show_matrix(padded[:, :, c], ax=ax, title=name, cmap="Greys", **_greys(padded),
+                    cell_size=_cell(cell_size, panel_size, padded.shape))
         if padding:
             _outline(ax, padding, padding, volume.shape[0], volume.shape[1], "tab:blue")
             ax.patches[-1].set_linestyle("--")
@@ -149,21 +164,22 @@ def show_conv_step(
             if channels > 1:
                 title += f" ({_word('channel')} {c})"
             show_matrix(filters[:, :, c, f], ax=axes[c, 1 + f], title=title, cmap="RdBu_r",
-                        vmin=-limit, vmax=limit, fmt=_weight, cell_size=cell_size)
+                        vmin=-limit, vmax=limit, fmt=_weight,
+                        cell_size=_cell(cell_size, panel_size, (kh, kw)))
     if single:
         products = window[:, :, 0] * filters[:, :, 0, 0]
         show_matrix(products, ax=axes[0, 1 + count], title=_word("products"), cmap="Greys",
-                    vmin=0, vmax=2 * max(float(np.abs(products).max()), 1e-12), fmt=_short,
-                    cell_size=cell_size)
+                    **_greys(products), fmt=_short,
+                    cell_size=_cell(cell_size, panel_size, (kh, kw)))
     for f in range(count):
         ax = axes[f, ncols - 1]
         extra = f" {f}" if count > 1 else ""
         title = f"{_word('output')}{extra}"
         if bias is not None:
             title += f" ({_word('bias')} {_short(biases[f])})"
-        show_matrix(output[:, :, f], ax=ax, title=title, cmap="Greys", vmin=0,
-                    vmax=2 * max(float(np.abs(output).max()), 1e-12), fmt=_short,
-                    cell_size=cell_size)
+        show_matrix(output[:, :, f], ax=ax, title=title, cmap="Greys", **_greys(output),
+                    fmt=_short,
+                    cell_size=_cell(cell_size, panel_size, output.shape[:2]))
         _outline(ax, row, col, 1, 1, _COLOUR)
     value = output[row, col, 0]
     index = f"{row}, {col}" + (", 0" if count > 1 else "")
@@ -171,7 +187,80 @@ def show_conv_step(
     if bias is not None:
         total += f" + {_word('bias')}"
     fig.suptitle(f"{total} = {_short(value)}")
+    for ax in fig.axes:   # off-white cell lines and a grey frame: each panel reads as one block
+        for lines in ax.collections:
+            if isinstance(lines, LineCollection):
+                lines.set_color("0.96")
+        if ax.images:
+            ax.set_axis_on()
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_edgecolor("0.6")
     return fig
+
+
+class _Places:
+    """``axes[row, column]`` of the one-row layout, mapped to the axes of the chosen layout."""
+
+    def __init__(self, place: Any, ncols: int) -> None:
+        self.place, self.ncols = place, ncols
+
+    def __getitem__(self, key: tuple[int, int]) -> Axes:
+        row, column = key
+        return self.place(row, column if column >= 0 else self.ncols + column)
+
+
+def _positive(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"`{name}` must be a number of inches, got {type(value).__name__}.")
+    if not value > 0:
+        raise ValueError(f"`{name}` must be positive, got {value}; try 3.5.")
+    return float(value)
+
+
+def _cell(cell_size: float, panel_size: float | None, shape: tuple[int, ...]) -> float:
+    """Inches per cell of a matrix of ``shape``: fixed, or what fills a square panel."""
+    return cell_size if panel_size is None else 0.8 * panel_size / max(shape[:2])
+
+
+def _row_layout(padded_shape, output_shape, kw, channels, count, single, cell_size):
+    """The one-row layout: input, filters, (products), outputs; one row per channel."""
+    ncols = 1 + count + (1 if single else 0) + 1
+    nrows = max(channels, count)
+    widths = [padded_shape[1]] + [kw] * count + ([kw] if single else []) + [output_shape[1]]
+    height = max(padded_shape[0], output_shape[0]) * cell_size + 0.6
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, gridspec_kw={"width_ratios": widths},
+                             figsize=(sum(widths) * cell_size + 0.5 * ncols, height * nrows),
+                             layout="constrained")
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, lambda row, column: axes[row, column]
+
+
+def _grid_layout(channels, count, single, panel_size):
+    """Equal square panels: 2x2 for one channel and filter, else one column per channel."""
+    if single:
+        fig, axes = plt.subplots(2, 2, squeeze=False, layout="constrained",
+                                 figsize=(2 * panel_size, 2 * (panel_size + 0.35) + 0.4))
+        spots = {0: (0, 0), 1: (0, 1), 2: (1, 0), 3: (1, 1)}
+        for ax in axes.flat:
+            ax.axis("off")
+        return fig, lambda row, column: axes[spots[column]]
+    ncols, nrows = max(channels, count), 1 + count + 1
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, layout="constrained",
+                             figsize=(ncols * panel_size, nrows * (panel_size + 0.35) + 0.4))
+    for ax in axes.flat:
+        ax.axis("off")
+
+    def place(row: int, column: int) -> Axes:
+        if column == 0:                      # the input channel ``row``
+            return axes[0, row]
+        if column <= count:                  # filter ``column - 1``, channel ``row``
+            return axes[column, row]
+        return axes[nrows - 1, row]          # output ``row``
+
+    return fig, place
 
 
 def _short(value: float) -> str:
