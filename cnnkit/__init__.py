@@ -22,7 +22,11 @@ import importlib
 import sys
 from typing import Any
 
-from cnnkit._language import (
+from cnnkit._backend import check_backend as _check_backend
+
+_check_backend()  # Keras and its backend installed? If not, say which extra (cnnkit[tf])
+
+from cnnkit._language import (  # noqa: E402
     format_array,
     format_bool,
     format_number,
@@ -31,8 +35,8 @@ from cnnkit._language import (
     language,
     set_language,
 )
-from cnnkit._mode import QUICK_ENV, is_quick, quick
-from cnnkit._setup import setup
+from cnnkit._mode import QUICK_ENV, is_quick, quick  # noqa: E402
+from cnnkit._setup import setup  # noqa: E402
 
 if "ipykernel" in sys.modules:  # a notebook: load Keras now, without TensorFlow's stderr lines
     from cnnkit._quiet_import import import_keras_quietly
@@ -64,6 +68,7 @@ _SUBMODULES = frozenset(
         "convmatrix",
         "data",
         "exercises",
+        "experiments",
         "kernels",
         "model_summary",
         "models",
@@ -73,6 +78,7 @@ _SUBMODULES = frozenset(
         "training",
         "transfer",
         "viz",
+        "workspace",
     }
 )
 
