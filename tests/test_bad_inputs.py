@@ -309,6 +309,8 @@ ROWS: list[Row | Any] = [
      "normalize"),
     ("show_misclassified/n", lambda e: viz.show_misclassified(IMAGES, [0, 1], [1, 0], n=0),
      ValueError, "n"),
+    ("show_misclassified/size",
+     lambda e: viz.show_misclassified(IMAGES, [0, 1], [1, 0], size=0), ValueError, "size"),
     ("show_matrix/m", lambda e: viz.show_matrix(np.zeros((2, 2, 2, 2))), ValueError, "m"),
     ("show_kernel/kernel", lambda e: viz.show_kernel(np.zeros(3)), ValueError, "kernel"),
     ("show_matrices/matrices", lambda e: viz.show_matrices([]), ValueError, "matrices"),
