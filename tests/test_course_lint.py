@@ -31,8 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 PENDING = {
-    "04_ejercicio_lenet5": "waits for its re-run with cnnkit.summary, 'acierto' and the "
-    "solutions in the Soluciones section (helper H7, this session)",
     "03_cnn_fashion_mnist": "re-run in a later session (its experiments are reworked)",
     "05_transfer_learning": "re-run in a later session (its experiments are reworked)",
     "06_arquitecturas_profundas": "re-run in a later session; its solutions are inline in the "
@@ -297,11 +295,11 @@ def overlaps(fig: matplotlib.figure.Figure) -> list[tuple[str, str]]:
 
 VIZ_PENDING = {
     "show_matrix": "viz/matrices.py calls fig.tight_layout() once instead of setting a layout "
-    "engine, so text added later is not laid out (helper H2's file)",
-    "show_kernel": "as show_matrix (viz/matrices.py, helper H2)",
-    "show_matrices": "as show_matrix (viz/matrices.py, helper H2)",
+    "engine, so text added later is not laid out",
+    "show_kernel": "as show_matrix (viz/matrices.py)",
+    "show_matrices": "as show_matrix (viz/matrices.py)",
     "show_misclassified none": "the figure drawn when there is no mistake has no layout engine "
-    "(viz/training.py, helper H2)",
+    "(viz/training.py)",
 }
 """Visualizers whose figures have no layout engine yet (strict xfail: red once fixed)."""
 

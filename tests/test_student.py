@@ -305,8 +305,6 @@ def test_solution_cells_hide_their_code_and_their_outputs(path):
 
 
 STUDENT_PENDING = {
-    "04_ejercicio_lenet5": "its worked solutions live only in the exercise cells' nbgrader "
-    "regions, not in the Soluciones section (helper H7 moves them, this session)",
     "06_arquitecturas_profundas": "its solutions are inline in the exercise cells (41, 43, 45) "
     "and its Soluciones cells point there; re-run in a later session",
 }
