@@ -59,7 +59,7 @@ def test_train_network_rows():
 
 
 def test_weight_decay_is_an_l2_term_on_every_kernel():
-    model = resnet((28, 28, 1), 10, depth=8, width=2)
+    model = resnet((28, 28, 1), 10, depth=8, init_filters=2)
     assert degradation.add_weight_decay(model, 1e-4) == 7 + 1  # 7 convolutions, 1 dense
     kernels = [la.kernel for la in model.layers if hasattr(la, "kernel")]
     expected = sum(5e-5 * float(np.sum(k.numpy() ** 2)) for k in kernels)
@@ -87,7 +87,7 @@ def test_probe_subset_is_fixed():
 
 def test_conv_gradients_are_per_weight_rms():
     keras.utils.set_random_seed(0)
-    model = resnet((28, 28, 1), 10, depth=8, width=2)
+    model = resnet((28, 28, 1), 10, depth=8, init_filters=2)
     x, y = X[:8], Y[:8]
     rows = gradients.conv_gradients(model, x, y)
     convs = [la for la in model.layers if isinstance(la, keras.layers.Conv2D)]

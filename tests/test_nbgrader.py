@@ -55,7 +55,7 @@ def _readme_block(language: str, must_contain: str) -> str:
 
 def _commands() -> tuple[str, str]:
     """The README's shell commands, split before autograding (submissions go there)."""
-    block = _readme_block("bash", "nbgrader generate_assignment")
+    block = _readme_block("bash", "CNNKIT_QUICK=1 nbgrader autograde")
     before, autograde, after = block.partition("CNNKIT_QUICK=1 nbgrader autograde")
     assert autograde, "README: the autograde command runs in short mode (CNNKIT_QUICK=1)"
     return before, autograde + after

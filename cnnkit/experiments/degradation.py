@@ -191,7 +191,7 @@ def train_network(x, y, *, depth: int, plain: bool, seed: int, epochs: float, wi
     total = max(1, round(check_number(epochs, "epochs", minimum=1e-6) * len(x) / batch_size))
     keras.utils.set_random_seed(seed)
     model = resnet(tuple(x.shape[1:3]) + ((x.shape[3],) if x.ndim == 4 else (1,)),
-                   int(np.max(y)) + 1, depth=depth, style="cifar", plain=plain, width=width)
+                   int(np.max(y)) + 1, depth=depth, stem="small", plain=plain, init_filters=width)
     add_weight_decay(model, weight_decay)
     model.compile(optimizer=keras.optimizers.SGD(schedule(total, rate), momentum=momentum),
                   loss="sparse_categorical_crossentropy")

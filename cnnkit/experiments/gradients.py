@@ -90,7 +90,8 @@ def run(x: np.ndarray, y: np.ndarray, *, depth: int = 44, width: int = 16,
         order = np.random.default_rng(seed).permutation(len(x))
         for network, plain in (("plain", True), ("residual", False)):
             keras.utils.set_random_seed(seed)
-            model = resnet(shape, classes, depth=depth, style="cifar", plain=plain, width=width)
+            model = resnet(shape, classes, depth=depth, stem="small", plain=plain,
+                           init_filters=width)
             for b in range(batches):
                 chosen = order[b * batch_size:(b + 1) * batch_size]
                 rows += [{"network": network, "depth": depth, "seed": seed, "batch": b, **r}
