@@ -16,13 +16,16 @@ import pytest
 # ---------------------------------------------------------------------------------------
 
 LONGEST_FIRST = (
-    "tests/test_nbgrader.py",  # 35 s: nbgrader generate_assignment, autograde (3 kernels)
+    "tests/test_nbgrader.py",  # 77 s: nbgrader generate_assignment, autograde (4 kernels)
     "notebooks/06_arquitecturas_profundas.ipynb",  # 20 s
     "notebooks/03_cnn_fashion_mnist.ipynb",  # 18 s
+    "tests/test_startup_stderr.py",  # 22 s: two kernels with the default fd capture
     "notebooks/05_transfer_learning.ipynb",  # 15 s
+    "tests/test_student.py",  # 17 s: notebook 04's student copy in a kernel
     "tests/test_architectures.py",  # 14 s
-    "tests/test_student.py",  # 12 s: notebook 04's student copy in a kernel
+    "tests/test_experiments_families.py",  # 13 s
     "notebooks/04_ejercicio_lenet5.ipynb",  # 12 s
+    "tests/test_viz_network.py",  # 10 s: the oneDNN guard in a subprocess
     "tests/test_transfer.py",  # 9 s
     "notebooks/01_convolucion_y_filtros.ipynb",  # 9 s
     "notebooks/02_pooling_y_dimensionalidad.ipynb",  # 5 s
