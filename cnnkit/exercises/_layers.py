@@ -31,17 +31,6 @@ NEUTRAL = (layers.Dropout, layers.Rescaling)
 _AS_LENET = {"depthwise_conv": "conv", "separable_conv": "conv", "transposed_conv": "conv"}
 _LENET_KINDS = ("conv", "dense", "pool", "flatten", "pad", "activation")
 
-# Until cnnkit.stats has its detailed table (branch h3-ops, ``layer_kind(detailed=True)``):
-# the same answers for the layers LeNet-5 is made of. Delete once that branch is merged.
-_FALLBACK = (
-    ((layers.AveragePooling2D, layers.MaxPooling2D), "pool"),
-    ((layers.Flatten,), "flatten"),
-    ((layers.ZeroPadding2D,), "pad"),
-    ((layers.Activation, layers.ReLU, layers.LeakyReLU, layers.ELU, layers.PReLU,
-      layers.Softmax), "activation"),
-)  # fmt: skip
-
-
 @dataclass
 class Found:
     """One layer of the student's model, with a folded activation layer if any."""
@@ -73,12 +62,7 @@ def kind_of(layer: Any) -> str:
         >>> kind_of(keras.layers.SeparableConv2D(4, 3)), kind_of(keras.layers.MaxPooling2D())
         ('conv', 'pool')
     """
-    try:
-        kind = stats.layer_kind(layer, detailed=True)
-    except TypeError:  # stats without ``detailed``: see _FALLBACK
-        kind = stats.layer_kind(layer)
-        if kind == "other":
-            kind = next((name for classes, name in _FALLBACK if isinstance(layer, classes)), kind)
+    kind = stats.layer_kind(layer, detailed=True)
     kind = _AS_LENET.get(kind, kind)
     return kind if kind in _LENET_KINDS else "other"
 
