@@ -23,7 +23,7 @@ LONGEST_FIRST = (
     "tests/test_nbgrader.py",  # 77 s: nbgrader generate_assignment, autograde (4 kernels)
     "notebooks/06_arquitecturas_profundas.ipynb",  # 20 s
     "notebooks/03_cnn_fashion_mnist.ipynb",  # 18 s
-    "tests/test_startup_stderr.py",  # 22 s: two kernels with the default fd capture
+    "tests/test_startup_stderr.py",  # 22 s: two kernels with the default fd capture (at once)
     "notebooks/05_transfer_learning.ipynb",  # 15 s
     "tests/test_student.py",  # 17 s: notebook 04's student copy in a kernel
     "tests/test_architectures.py",  # 14 s
