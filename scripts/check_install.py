@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,16 +45,34 @@ TF_DISTRIBUTIONS = {"tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorf
 BIN = "Scripts" if os.name == "nt" else "bin"
 
 RUNNER = r"""
-import json, sys, nbformat
+import json, os, shutil, sys, tempfile, nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+SOCKETS = tempfile.mkdtemp(prefix="nbk-")
+
+
+class UnixSocketKernelManager(KernelManager):
+    # Notebooks run at once: a TCP port picked by binding port 0 and released until the
+    # kernel binds it can be taken in between (jupyter/jupyter_client#154); a Unix socket in
+    # a folder of this run cannot.
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(SOCKETS, "kernel"))
+        super().__init__(**kwargs)
+
+
 nb = nbformat.read(sys.argv[1], as_version=4)
 problems = []
+manager = UnixSocketKernelManager if os.name == "posix" else KernelManager
 try:
-    NotebookClient(nb, timeout=900, kernel_name="python3",
+    NotebookClient(nb, timeout=900, kernel_name="python3", kernel_manager_class=manager,
                    resources={"metadata": {"path": sys.argv[2]}}).execute()
 except CellExecutionError as error:
     problems.append("error: " + str(error).strip().splitlines()[-1][:300])
+finally:
+    shutil.rmtree(SOCKETS, ignore_errors=True)
 for i, cell in enumerate(nb.cells):
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
@@ -182,7 +201,14 @@ def first_cell_without_cnnkit(python: Path, work: Path) -> None:
         raise SystemExit(f"the first cell without cnnkit should say only {wanted}")
 
 
-def run_notebook(python: Path, notebook: Path, work: Path) -> list[str]:
+def run_notebook(python: Path, notebook: Path, work: Path) -> tuple[list[str], float]:
+    """Run ``notebook`` copied alone; return its problems and its wall time in seconds."""
+    start = time.perf_counter()
+    problems = _run_notebook(python, notebook, work)
+    return problems, time.perf_counter() - start
+
+
+def _run_notebook(python: Path, notebook: Path, work: Path) -> list[str]:
     folder = work / notebook.stem
     folder.mkdir()
     copy = Path(shutil.copy(notebook, folder))
@@ -202,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fill", action="store_true", help="download the wheelhouse first")
     parser.add_argument("--hosted", nargs="+", default=[], metavar="SPEC")
     parser.add_argument("--notebooks", nargs="+", default=["01", "02", "03", "04", "05", "06"])
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (each in "
+                        "its own kernel; default 2, the cores of the course's machines)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--python", help="create the venv with this Python (another version); "
                         "with --fill, its pip downloads what it needs into --wheelhouse")
@@ -225,18 +253,22 @@ def main(argv: list[str] | None = None) -> int:
             print("   " + sh(python, "--version", capture_output=True).stdout.strip())
         with step("pip check", timings):
             sh(python, "-m", "pip", "check")
-        for key in args.notebooks:
-            notebook = next(NOTEBOOKS.glob(f"{key}_*.ipynb"))
-            with step(f"{notebook.name}, copied alone, short mode", timings):
-                problems = run_notebook(python, notebook, work)
+        notebooks = {key: next(NOTEBOOKS.glob(f"{key}_*.ipynb")) for key in args.notebooks}
+        title = f"{len(notebooks)} notebooks, each copied alone, short mode, {args.jobs} at a time"
+        with step(title, timings), ThreadPoolExecutor(args.jobs) as pool:
+            runs = {key: pool.submit(run_notebook, python, notebook, work)
+                    for key, notebook in notebooks.items()}  # fmt: skip
+            for key, notebook in notebooks.items():
+                problems, seconds = runs[key].result()
+                print(f"   {notebook.name}: {seconds:.1f} s")
                 if key in PENDING:
-                    print(f"   expected failure ({PENDING[key]}): {problems[:1]}")
+                    print(f"     expected failure ({PENDING[key]}): {problems[:1]}")
                     if not problems:
                         failures.append(f"{notebook.name} ran without an error: remove it "
                                         "from PENDING")
                 else:
                     for p in problems:
-                        print(f"   {p}")
+                        print(f"     {p}")
                     failures += [f"{notebook.name}: {p}" for p in problems]
     finally:
         if not args.keep:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,7 @@ LONGEST_FIRST = (
     "tests/test_nbgrader.py",  # 77 s: nbgrader generate_assignment, autograde (4 kernels)
     "notebooks/06_arquitecturas_profundas.ipynb",  # 20 s
     "notebooks/03_cnn_fashion_mnist.ipynb",  # 18 s
-    "tests/test_startup_stderr.py",  # 22 s: two kernels with the default fd capture
+    "tests/test_startup_stderr.py",  # 22 s: two kernels with the default fd capture (at once)
     "notebooks/05_transfer_learning.ipynb",  # 15 s
     "tests/test_student.py",  # 17 s: notebook 04's student copy in a kernel
     "tests/test_architectures.py",  # 14 s
@@ -50,11 +54,60 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    _use_unix_socket_kernels_in_nbval()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Longest files first (a stable sort keeps the order of items within a file)."""
     items.sort(key=_rank)
+
+
+# ---------------------------------------------------------------------------------------
+# nbval's kernels on Unix sockets (engineer "d-budget").
+#
+# jupyter_client gives a new kernel five TCP ports by binding port 0, reading the number and
+# closing the socket; the kernel binds them again a few seconds later, once Python is up.
+# Another process (the other xdist worker, a kernel that nbgrader or a test starts, any
+# client connection) can take one of those ports in between, and the new kernel then dies on
+# "Address already in use" before it answers kernel_info (jupyter/jupyter_client#154,
+# jupyter-server/kernel_gateway#131). nbval sends the kernel's stderr to /dev/null, so the
+# suite only reports "Kernel died before replying to kernel_info" (seen once in three full
+# runs, on a notebook's kernel). Per-process port caches do not help across processes.
+# Here nbval's kernels listen on Unix sockets under a folder of this process, one unique
+# prefix per kernel: nothing to race for. They also keep their IPython history in memory
+# (as nbclient's kernels do), so simultaneous kernels do not share the SQLite history file.
+# ---------------------------------------------------------------------------------------
+
+_SOCKETS: Path | None = None
+
+
+def _use_unix_socket_kernels_in_nbval() -> None:
+    global _SOCKETS
+    if os.name != "posix":
+        return
+    try:
+        from jupyter_client.manager import KernelManager
+        from nbval import kernel as nbval_kernel
+    except ImportError:  # nbval is a test extra; without it there is nothing to change
+        return
+    _SOCKETS = Path(tempfile.mkdtemp(prefix="nbk-"))  # short: a socket path has <= 104 bytes
+
+    class UnixSocketKernelManager(KernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(_SOCKETS / uuid.uuid4().hex[:12]))
+            super().__init__(**kwargs)
+
+        def start_kernel(self, **kwargs):
+            extra = [*kwargs.pop("extra_arguments", []), "--HistoryManager.hist_file=:memory:"]
+            return super().start_kernel(extra_arguments=extra, **kwargs)
+
+    nbval_kernel.KernelManager = UnixSocketKernelManager
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SOCKETS is not None:
+        shutil.rmtree(_SOCKETS, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------

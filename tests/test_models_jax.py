@@ -1,12 +1,14 @@
 """Every builder file of cnnkit/models/, copied alone, works on the JAX backend too.
 
 Instructors copy one builder file into an assignment whose course may run Keras on JAX.
-One subprocess with ``KERAS_BACKEND=jax`` (Keras picks its backend once per process, so the
-rest of the suite stays on TensorFlow) copies each builder file alone into an empty folder,
-imports it there with cnnkit unimportable, and for every builder: builds it (small input,
-3 classes; the large families in a narrow, shallow configuration, since eager JAX compiles
-every new operation shape), predicts a batch of two images and trains one step; the loss must
-be finite and the weights must change.
+Subprocesses with ``KERAS_BACKEND=jax`` (Keras picks its backend once per process, so the
+rest of the suite stays on TensorFlow) copy each builder file alone into an empty folder of its
+own, import it there with cnnkit unimportable, and for every builder: build it (small input,
+3 classes; the large families in a narrow, shallow configuration, since JAX compiles every new
+operation shape), predict a batch of two images and train one step; the loss must be finite
+and the weights must change. Two such subprocesses run at once (:data:`PROCESSES`, the cores
+of the course's machines) and share the files: each takes the next file nobody has claimed
+(an exclusive create of a claim file), so the two stay busy until the last file.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from test_models_standalone import BUILDER_FILES, MODELS_DIR
 pytestmark = pytest.mark.jax  # a step of .ci/run of its own (scripts/test.sh deselects it)
 
 SCRIPT = r'''
-import ast, importlib.util, inspect, json, shutil, sys
+import ast, importlib.util, inspect, json, os, shutil, sys
 from pathlib import Path
 
 class NoCnnkit:
@@ -36,6 +38,7 @@ import keras
 import numpy as np
 assert keras.backend.backend() == "jax", keras.backend.backend()
 files, source, folder = json.loads(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+claims = Path(sys.argv[4])  # shared by the processes: one empty file per file taken
 # Eager JAX compiles every new operation shape: the full-size families take minutes each, and
 # the same code paths run in their small members.
 SMALL = {"alexnet": {"width": 0.25, "dense_units": 64}, "zfnet": {"width": 0.25, "dense_units": 64},
@@ -44,7 +47,12 @@ SMALL = {"alexnet": {"width": 0.25, "dense_units": 64}, "zfnet": {"width": 0.25,
          "deck_cnn": {}}
 results = {}
 for filename, builders in files.items():
-    copy = folder / filename
+    try:  # the first process to create the claim runs this file; the other skips it
+        os.close(os.open(claims / filename, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        continue
+    (folder / Path(filename).stem).mkdir()  # an empty folder of its own
+    copy = folder / Path(filename).stem / filename
     shutil.copy(source / filename, copy)
     spec = importlib.util.spec_from_file_location(f"standalone_{copy.stem}", copy)
     module = importlib.util.module_from_spec(spec)
@@ -78,15 +86,36 @@ print(json.dumps(results))
 '''
 
 
+PROCESSES = 2
+"""JAX subprocesses at once; they share the builder files."""
+
+
 def test_every_builder_file_builds_predicts_and_trains_on_jax(tmp_path):
     assert importlib.util.find_spec("jax"), "jax is missing: install the test extra (jax[cpu])"
     env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
     env.pop("PYTHONPATH", None)
-    done = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(BUILDER_FILES),
-                           str(MODELS_DIR), str(tmp_path)], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=600)  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    results = json.loads(done.stdout.strip().splitlines()[-1])
+    (tmp_path / "claims").mkdir()
+    runs = []
+    for index in range(PROCESSES):
+        folder = tmp_path / f"process{index}"
+        folder.mkdir()
+        args = [json.dumps(BUILDER_FILES), MODELS_DIR, folder, tmp_path / "claims"]
+        runs.append(subprocess.Popen([sys.executable, "-c", SCRIPT, *map(str, args)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env=env, cwd=folder))  # fmt: skip
+    results = {}
+    try:
+        for run in runs:
+            stdout, stderr = run.communicate(timeout=600)
+            assert run.returncode == 0, stderr[-3000:]
+            ran = json.loads(stdout.strip().splitlines()[-1])
+            assert not set(ran) & set(results), f"run twice: {set(ran) & set(results)}"
+            results.update(ran)
+    finally:  # a failure or a timeout leaves no JAX process behind
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
     expected = {f"{f}:{b}" for f, builders in BUILDER_FILES.items() for b in builders}
     assert set(results) == expected
     for key, r in results.items():

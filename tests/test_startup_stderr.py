@@ -14,7 +14,10 @@ import subprocess
 import sys
 import textwrap
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 from cnnkit import _quiet_import
 
@@ -87,17 +90,33 @@ def _stderr(streams: list[tuple[str, str]]) -> str:
     return "".join(text for name, text in streams if name != "stdout")
 
 
-def test_the_harness_sees_tensorflow_start_up_lines_without_cnnkit():
+CONTROL = "import keras\n"
+"""The control cell: Keras imported without cnnkit."""
+
+
+@pytest.fixture(scope="module")
+def kernel_streams() -> dict[str, list[tuple[str, str]]]:
+    """The streams of :data:`CONTROL` and :data:`FIRST_CELL`, each in a fresh kernel of its own.
+
+    The two kernels run at the same time (two threads; each has its own kernel process and
+    client): their start-up and the :data:`LINGER` seconds overlap instead of adding up.
+    """
+    with ThreadPoolExecutor(2) as pool:
+        runs = {code: pool.submit(run_in_jupyter_kernel, code) for code in (CONTROL, FIRST_CELL)}
+        return {code: run.result() for code, run in runs.items()}
+
+
+def test_the_harness_sees_tensorflow_start_up_lines_without_cnnkit(kernel_streams):
     """Control: without cnnkit's import, the same kernel shows TensorFlow's lines as stderr.
 
     If this fails, TensorFlow stopped writing them and the next test proves nothing.
     """
-    stderr = _stderr(run_in_jupyter_kernel("import keras\n"))
+    stderr = _stderr(kernel_streams[CONTROL])
     assert "absl::InitializeLog" in stderr or "oneDNN" in stderr, stderr
 
 
-def test_the_first_cell_of_a_notebook_shows_no_stderr():
-    streams = run_in_jupyter_kernel(FIRST_CELL)
+def test_the_first_cell_of_a_notebook_shows_no_stderr(kernel_streams):
+    streams = kernel_streams[FIRST_CELL]
     assert not _stderr(streams), _stderr(streams)
     stdout = "".join(text for name, text in streams if name == "stdout")
     assert stdout.startswith("cnnkit ") and "semilla 0" in stdout
