@@ -170,8 +170,9 @@ def run(x_train, y_train, x_test, y_test, *, families: dict[str, Builder] | None
         Other arguments as :func:`train_one`.
 
     Returns:
-        The rows, each with ``"family"`` added, in order family, seed, budget (each family
-        is traced once, :class:`Family`).
+        The rows, each with ``"family"`` added, in order seed, family, budget (each family
+        is traced once, :class:`Family`, before the first run; a run cut short still has
+        every family for its first seeds).
 
     Example:
         >>> import numpy as np
@@ -185,10 +186,11 @@ def run(x_train, y_train, x_test, y_test, *, families: dict[str, Builder] | None
     """
     families = FAMILIES if families is None else families
     x_train, y_train = as_images(x_train), np.asarray(y_train)
+    built = {name: Family(builder, x_train, y_train, batch_size=batch_size,
+                          bn_momentum=bn_momentum) for name, builder in families.items()}
     rows = []
-    for name, builder in families.items():
-        family = Family(builder, x_train, y_train, batch_size=batch_size, bn_momentum=bn_momentum)
-        for seed in seeds:
+    for seed in seeds:
+        for name, family in built.items():
             for budget in budgets:
                 row = {"family": name, **train_one(
                     family, x_train, y_train, x_test, y_test, seed=seed, budget=budget,
@@ -196,8 +198,8 @@ def run(x_train, y_train, x_test, y_test, *, families: dict[str, Builder] | None
                 rows.append(row)
                 if progress is not None:
                     progress(row)
-        del family
-        keras.backend.clear_session()
+    del built
+    keras.backend.clear_session()
     return rows
 
 
