@@ -27,7 +27,7 @@ __all__ = ["draw_block", "layer_label", "layout"]
 
 PANEL = "#f4f4f4"
 """Background colour of the diagram's panel."""
-MIN_SIDE = 4.0
+MIN_SIDE = 5.0
 """The smallest width and height of a diagram, in inches (legible next to the text)."""
 
 _COLOURS = {"conv": "#c6dbef", "norm": "#e5e5e5", "act": "#c7e9c0", "pool": "#fdd0a2",
