@@ -11,7 +11,7 @@ The stored runs notebook 06 reads ship inside the package
 (``cnnkit/experiments/results/deep_families.jsonl`` and ``deep_degradation.jsonl``);
 adopting a new run means copying its file there and committing it.
 
-    .venv/bin/python benchmarks/bench_deep_architectures.py families      # ~12 min on 2 cores
+    .venv/bin/python benchmarks/bench_deep_architectures.py families      # ~10 min on 2 cores
     .venv/bin/python benchmarks/bench_deep_architectures.py degradation   # ~11 min on 2 cores
     .venv/bin/python benchmarks/bench_deep_architectures.py families --quick   # smoke run
 
@@ -33,9 +33,9 @@ from cnnkit.experiments.records import Recorder, machine  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 
-FAMILIES_DESIGN = {"seeds": [0, 1, 2], "seconds": 20.0, "epochs": 0.25, "batch_size": 128,
+FAMILIES_DESIGN = {"seeds": [0, 1, 2], "seconds": 15.0, "epochs": 0.2, "batch_size": 128,
                    "train_images": 60_000, "test_images": 10_000}  # fmt: skip
-"""The stored families run: 20 s of training and a quarter of an epoch, for each network."""
+"""The stored families run: 15 s of training, and a fifth of an epoch, for each network."""
 
 DEGRADATION_DESIGN = {"seeds": [0, 1, 2], "depths": [20, 44], "width": 8, "epochs": 3.0,
                       "train_images": 5000, "probe_images": 1000, "probes": 6,
