@@ -295,39 +295,3 @@ def test_every_check_of_notebook_04_explains_its_failure_in_spanish():
             if isinstance(node, ast.Assert) and node.msg is None
         ]
     assert not bare, f"asserts without a Spanish message (cell, line): {bare}"
-
-
-# Notebooks graded like 04, beyond the README's route: one generate_assignment and one
-# autograde call (short mode) for a solved copy and an untouched student copy each. A case of
-# its own, apart from the module fixture above (notebook 04's four submissions), so that the
-# other notebooks add two short-mode executions each and nothing else.
-GRADED = {"06_arquitecturas_profundas": ("arquitecturas", {"ej1": 3, "ej2": 2, "ej3": 3, "ej4": 2})}
-
-
-@pytest.mark.parametrize("stem", sorted(GRADED))
-def test_graded_notebook_solved_scores_full_marks_and_blank_zero(stem, tmp_path):
-    from nbgrader.api import Gradebook
-
-    assignment, points = GRADED[stem]
-    source_path = ROOT / "notebooks" / f"{stem}.ipynb"
-    course_dir = tmp_path / "course"
-    (course_dir / "source" / assignment).mkdir(parents=True)
-    (course_dir / "nbgrader_config.py").write_text(_readme_block("python", "# nbgrader_config.py"))
-    (course_dir / "source" / assignment / source_path.name).write_bytes(source_path.read_bytes())
-    _run(f"cd course\nnbgrader generate_assignment {assignment}", tmp_path)
-    release = nbformat.read(course_dir / "release" / assignment / source_path.name, as_version=4)
-    source = nbformat.read(source_path, as_version=4)
-    assert {_grade_id(c).split("_")[0] for c in source.cells
-            if c.metadata.get("nbgrader", {}).get("grade")} == set(points)
-    submissions = {"resuelto": _solved_only(release, source, set(points)), "sin_tocar": release}
-    for student, nb in submissions.items():
-        folder = course_dir / "submitted" / student / assignment
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / source_path.name)
-    _run(f"cd course\nCNNKIT_QUICK=1 nbgrader autograde {assignment}", tmp_path)
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
-        scores = {student: {e: gradebook.find_grade(f"{e}_comprobacion", stem, assignment,
-                                                    student).score for e in points}
-                  for student in submissions}  # fmt: skip
-    assert scores["resuelto"] == points, scores
-    assert scores["sin_tocar"] == dict.fromkeys(points, 0), scores
