@@ -7,6 +7,7 @@ import pytest
 from keras import layers
 
 from cnnkit.exercises.architectures import (
+    check_depth_gap,
     check_receptive_field,
     check_residual_block,
     check_stack_parameters,
@@ -189,3 +190,53 @@ def test_stack_parameter_mistakes(answer, words, capsys):
 def test_stack_parameters_right(capsys):
     assert check_stack_parameters(3 * (9 * 32 * 32 + 32), layers=3, channels=32)
     assert "27.744 parámetros" in capsys.readouterr().out
+
+
+def _gap_right(rows, network):
+    mine = [r for r in rows if r["network"] == network]
+    depths = sorted({r["depth"] for r in mine})
+    gaps = []
+    for seed in sorted({r["seed"] for r in mine}):
+        last = {d: max((r for r in mine if (r["seed"], r["depth"]) == (seed, d)),
+                       key=lambda r: r["step"])["train_error"] for d in (depths[0], depths[-1])}
+        gaps.append(last[depths[-1]] - last[depths[0]])
+    return sum(gaps) / len(gaps)
+
+
+def _first_step(rows, network):
+    mine = [r for r in rows if r["network"] == network]
+    depths = sorted({r["depth"] for r in mine})
+    seeds = sorted({r["seed"] for r in mine})
+    first = {(s, d): min((r for r in mine if (r["seed"], r["depth"]) == (s, d)),
+                         key=lambda r: r["step"])["train_error"] for s in seeds for d in depths}
+    return sum(first[(s, depths[-1])] - first[(s, depths[0])] for s in seeds) / len(seeds)
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (lambda rows, net: -_gap_right(rows, net), "signo contrario"),
+    (lambda rows, net: 100 * _gap_right(rows, net), "en puntos"),
+    (lambda rows, net: _gap_right(rows, "residual" if net == "plain" else "plain"), "mide la red"),
+    (_first_step, "primera medida"),
+    (lambda rows, net: 0.05, "se esperaba"),
+    (lambda rows, net: rows[0]["nope"], "falla"),
+])
+def test_depth_gap_names_the_mistake(wrong, words, capsys):
+    assert not check_depth_gap(wrong)
+    assert words in capsys.readouterr().out
+
+
+def test_depth_gap_accepts_a_right_function():
+    assert check_depth_gap(_gap_right, verbose=False)
+
+
+def test_receptive_field_function_is_tried_on_several_stacks(capsys):
+    def right(kernels, strides):
+        field, jump = 1, 1
+        for k, s in zip(kernels, strides, strict=True):
+            field, jump = field + (k - 1) * jump, jump * s
+        return field
+
+    assert check_receptive_field(right, [3, 3, 2, 3], [1, 1, 2, 1], verbose=False)
+    # right on the asked stack (all strides 1) but not in general: ignores the strides
+    assert not check_receptive_field(lambda k, s: 1 + sum(x - 1 for x in k), [3, 3, 3])
+    assert "strides" in capsys.readouterr().out

@@ -36,15 +36,30 @@ def test_error_rate_is_measured_in_inference_mode():
 
 
 def test_probe_measures_at_start_every_k_steps_and_at_the_end():
-    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
-                              keras.layers.Dense(10, activation="softmax")])
-    model.compile("sgd", "sparse_categorical_crossentropy")
-    probe = degradation.ErrorProbe(X[:40], Y[:40], every=2)
-    model.fit(X[..., None] / 255, Y, batch_size=16, epochs=1, verbose=0, callbacks=[probe])
-    assert [r["step"] for r in probe.records] == [0, 2, 4, 6]
-    seconds = [r["seconds"] for r in probe.records]
-    assert seconds == sorted(seconds) and seconds[0] < 0.5
-    assert probe.records[-1]["train_error"] == degradation.error_rate(model, X[:40], Y[:40])
+    network = degradation.Network((28, 28, 1), 10, depth=8, plain=False, width=2,
+                                  total_steps=7)
+    rows = network.train(X, Y, seed=0, probe=np.arange(40), probes=3, batch_size=16)
+    assert [r["step"] for r in rows] == [0, 2, 4, 6, 7]
+    seconds = [r["seconds"] for r in rows]
+    assert seconds[0] == 0.0 and seconds == sorted(seconds)
+    assert rows[-1]["train_error"] == degradation.error_rate(network.model, X[:40], Y[:40])
+
+
+def test_a_reused_network_equals_a_new_one():
+    network = degradation.Network((28, 28, 1), 10, depth=8, plain=True, width=2,
+                                  total_steps=4)
+    network.train(X, Y, seed=1, probe=np.arange(20), probes=2, batch_size=16)
+    again = network.train(X, Y, seed=0, probe=np.arange(20), probes=2, batch_size=16)
+    alone = degradation.train_network(X, Y, depth=8, plain=True, seed=0, epochs=4 * 16 / 96,
+                                      width=2, probe=np.arange(20), probes=2, batch_size=16)
+    assert [r["train_error"] for r in again] == [r["train_error"] for r in alone]
+
+
+def test_train_subset_is_fixed_and_sorted():
+    a = degradation.train_subset(60_000, 5000)
+    assert len(set(a)) == 5000 and (a == np.sort(a)).all()
+    assert (a == degradation.train_subset(60_000, 5000)).all()
+    assert len(degradation.train_subset(100, None)) == 100
 
 
 def test_train_network_rows():

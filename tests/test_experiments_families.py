@@ -11,7 +11,7 @@ import pytest
 from scipy import stats as sps
 
 from cnnkit import stats
-from cnnkit.experiments import families
+from cnnkit.experiments import families, steps
 
 X = (np.random.default_rng(0).random((256, 28, 28)) * 255).astype("uint8")
 Y = np.arange(256) % 10
@@ -25,20 +25,37 @@ def _tiny():
                              keras.layers.Dense(10, activation="softmax")])
 
 
-class Sleep(keras.callbacks.Callback):
-    def on_train_batch_end(self, batch, logs=None):
-        time.sleep(0.04)
-
-
 def test_time_budget_stops_at_the_first_batch_end_past_it():
     model = _tiny()
     model.compile("adam", "sparse_categorical_crossentropy")
-    model.fit(X[:16], Y[:16], batch_size=16, verbose=0)  # traces the graph first
-    budget = families.StepBudget(0.5)
-    model.fit(X, Y, batch_size=16, epochs=100, verbose=0, callbacks=[Sleep(), budget])
-    assert budget.ends[-1] >= 0.5 > budget.ends[-2]  # the first batch end past the budget
-    assert 0 <= budget.seconds - 0.5 <= budget.last_step
-    assert budget.steps == len(budget.ends) >= 3
+    x = steps.as_images(X)
+    steps.trace(model, x, Y, batch_size=16)
+    ends = steps.train_steps(model, x, Y, seed=0, batch_size=16, seconds=0.5,
+                             on_step=lambda step: time.sleep(0.04))  # not counted
+    assert ends[-1] >= 0.5 > ends[-2]  # the first batch end past the budget
+    assert 0 <= ends[-1] - 0.5 <= ends[-1] - ends[-2]
+    assert len(ends) >= 3 and ends == sorted(ends)
+
+
+def test_no_step_traces_the_graph_again():
+    model = _tiny()
+    model.compile("adam", "sparse_categorical_crossentropy")
+    x = steps.as_images(X)
+    steps.trace(model, x, Y, batch_size=32)
+    traced = model.train_function.experimental_get_tracing_count() if hasattr(
+        model.train_function, "experimental_get_tracing_count") else None
+    steps.train_steps(model, x, Y, seed=1, batch_size=32, steps=20)  # crosses two epochs
+    steps.predict_labels(model, x[:37], chunk=500)
+    if traced is not None:
+        assert model.train_function.experimental_get_tracing_count() == traced
+
+
+def test_batches_are_full_and_cover_each_pass():
+    batches = steps.batch_indices(10, 4, seed=0)
+    first = [next(batches) for _ in range(5)]  # 20 indices: two passes
+    assert all(len(b) == 4 for b in first)
+    flat = np.concatenate(first)
+    assert sorted(flat[:10]) == list(range(10)) and sorted(flat[10:]) == list(range(10))
 
 
 @pytest.fixture(scope="module")

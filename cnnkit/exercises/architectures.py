@@ -9,8 +9,9 @@ and what to change) and returns True or False, like :func:`cnnkit.exercises.chec
 - :func:`check_residual_block`: a function ``block(x, filters, stride=2)`` that builds a
   basic residual block with a projection shortcut; its graph (read with
   :func:`cnnkit.layer_graph.layer_graph`) is checked branch by branch.
-- :func:`check_receptive_field` and :func:`check_stack_parameters`: numbers the student
-  computes, with the usual mistakes recognised.
+- :func:`check_receptive_field`, :func:`check_stack_parameters` and
+  :func:`check_depth_gap` (numbers and measurements the student computes) live in
+  :mod:`cnnkit.exercises.architecture_numbers` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -21,29 +22,20 @@ from typing import Any
 import keras
 from keras import layers
 
-from cnnkit.architecture_tables import receptive_field
+from cnnkit.exercises.architecture_numbers import (
+    BAD,
+    OK,
+    _report,
+    check_depth_gap,
+    check_receptive_field,
+    check_stack_parameters,
+)
 from cnnkit.layer_graph import layer_graph
 
-__all__ = ["check_receptive_field", "check_residual_block", "check_stack_parameters",
-           "check_vgg_config"]  # fmt: skip
+__all__ = ["check_depth_gap", "check_receptive_field", "check_residual_block",
+           "check_stack_parameters", "check_vgg_config"]
 
-OK, BAD = "✔", "✘"
 _ACTS = (layers.ReLU, layers.Activation)
-
-
-def _report(lines: list[str], verbose: bool) -> bool:
-    passed = not any(line.startswith(BAD) for line in lines)
-    lines.append(f"{OK} ¡Correcto!" if passed else
-                 f"{BAD} Todavía no: corrige la primera línea marcada con ✘ y vuelve a comprobar.")
-    if verbose:
-        print("\n".join(lines))
-    return passed
-
-
-def _n(value: int) -> str:
-    """A whole number in Spanish usage whatever the figure language: 2416, 27.744."""
-    text = f"{value:,}"
-    return text.replace(",", ".") if abs(value) >= 10_000 else text.replace(",", "")
 
 
 def _act(layer: Any) -> str:
@@ -265,51 +257,3 @@ def _shortcut(shortcut: list[Any], filters: int, stride: int) -> list[str]:
         lines.append(f"{BAD} Falta la normalización por lotes después de la proyección "
                      f"({convs[0].name}).")
     return lines or [f"{OK} Atajo: proyección 1x1 con stride {stride} y normalización por lotes."]
-
-
-def check_receptive_field(answer: Any, kernels: Sequence[int],
-                          strides: Sequence[int] | None = None, *, verbose: bool = True) -> bool:
-    """Check a receptive field the student computed for layers ``kernels`` / ``strides``.
-
-    Example:
-        >>> check_receptive_field(7, [3, 3, 3], verbose=False)
-        True
-        >>> check_receptive_field(9, [3, 3, 3])
-        ✘ 9 es la suma de los tamaños de los núcleos; cada capa k x k añade k - 1 píxeles.
-        ✘ Todavía no: corrige la primera línea marcada con ✘ y vuelve a comprobar.
-        False
-    """
-    right = receptive_field(kernels, strides)
-    if answer == right:
-        return _report([f"{OK} {right} x {right} píxeles."], verbose)
-    if answer == sum(kernels):
-        why = "es la suma de los tamaños de los núcleos; cada capa k x k añade k - 1 píxeles"
-    elif strides is not None and answer == receptive_field(kernels):
-        why = "no tiene en cuenta los strides: tras un stride s, cada píxel más es s de la entrada"
-    else:
-        why = "no es el campo receptivo; suma k - 1 por capa, multiplicado por los strides de antes"
-    return _report([f"{BAD} {answer} {why}."], verbose)
-
-
-def check_stack_parameters(answer: Any, *, layers: int, channels: int, kernel: int = 3,
-                           verbose: bool = True) -> bool:
-    """Check the weights and biases of ``layers`` stacked k x k convolutions of C channels.
-
-    Example:
-        >>> check_stack_parameters(3 * (9 * 64 * 64 + 64), layers=3, channels=64, verbose=False)
-        True
-        >>> check_stack_parameters(3 * 9 * 64 * 64, layers=3, channels=64)
-        ✘ Te faltan los sesgos: uno por filtro y capa (192).
-        ✘ Todavía no: corrige la primera línea marcada con ✘ y vuelve a comprobar.
-        False
-    """
-    n, c, k = layers, channels, kernel
-    right = n * (k * k * c * c + c)
-    mistakes = {n * k * k * c * c: f"Te faltan los sesgos: uno por filtro y capa ({n * c})",
-                k * k * c * c + c: "Es el número de una sola capa; multiplícalo por las capas",
-                n * (k * k * c + c): "Cada filtro tiene k x k x C pesos: falta multiplicar por "
-                                     "los C filtros"}  # fmt: skip
-    if answer == right:
-        return _report([f"{OK} {_n(right)} parámetros."], verbose)
-    why = mistakes.get(answer, "No es correcto: cada capa tiene k·k·C·C pesos y C sesgos")
-    return _report([f"{BAD} {why}."], verbose)

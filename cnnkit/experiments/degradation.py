@@ -5,9 +5,9 @@ with shortcuts the deeper one trains at least as well. :func:`run` trains the CI
 networks of ``cnnkit.models.resnet`` (depth 6n + 2; ``plain=True`` drops the shortcuts and
 nothing else, option-A shortcuts have no parameters) and measures the **training error on a
 fixed subset of training images, in inference mode, with the weights of that moment**
-(:class:`ErrorProbe`): not the running train-mode average Keras logs, which mixes the
-weights of many steps and batch statistics. The seconds spent measuring are left out of the
-training seconds.
+(:func:`error_rate`, measured by :meth:`Network.train`): not the running train-mode
+average Keras logs, which mixes the weights of many steps and batch statistics. The
+seconds spent measuring are left out of the training seconds.
 
 What is kept from the paper's CIFAR-10 recipe (section 4.2) and what is not is listed in
 :data:`RECIPE_KEPT` and :data:`RECIPE_CHANGED`, for the notebook to print.
@@ -15,19 +15,18 @@ What is kept from the paper's CIFAR-10 recipe (section 4.2) and what is not is l
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import keras
 import numpy as np
 
-from cnnkit import data
 from cnnkit._validate import check_int, check_number, check_seed
+from cnnkit.experiments.steps import as_images, predict_labels, trace, train_steps
 from cnnkit.models import resnet
 
-__all__ = ["RECIPE_CHANGED", "RECIPE_KEPT", "ErrorProbe", "add_weight_decay", "error_rate",
-           "probe_subset", "run", "schedule", "train_network"]  # fmt: skip
+__all__ = ["RECIPE_CHANGED", "RECIPE_KEPT", "Network", "add_weight_decay", "error_rate",
+           "probe_subset", "run", "schedule", "train_network", "train_subset"]
 
 RECIPE_KEPT = (
     "SGD with momentum 0.9 and batches of 128 images",
@@ -43,8 +42,8 @@ RECIPE_KEPT = (
 """What :func:`run` keeps of He et al.'s CIFAR-10 recipe."""
 
 RECIPE_CHANGED = (
-    "data: Fashion-MNIST (28x28x1, 60,000 training images) instead of CIFAR-10 (32x32x3, "
-    "45,000 training + 5,000 validation images)",
+    "data: Fashion-MNIST (28x28x1; all 60,000 training images or a fixed subset, "
+    "`train_images`) instead of CIFAR-10 (32x32x3, 45,000 training + 5,000 validation images)",
     "length: a few epochs instead of 64k iterations (about 180 epochs of 45,000 images); the "
     "rate steps fall at the same fractions of this shorter run",
     "no data augmentation (the paper pads 4 pixels, crops 32x32 at random and flips)",
@@ -56,11 +55,11 @@ RECIPE_CHANGED = (
 """What :func:`run` does differently from He et al.'s CIFAR-10 recipe."""
 
 
-def error_rate(model: keras.Model, x: np.ndarray, y: np.ndarray, *, batch_size: int = 500) -> float:
+def error_rate(model: keras.Model, x: np.ndarray, y: np.ndarray, *, chunk: int = 500) -> float:
     """Fraction of ``x`` that ``model`` misclassifies **in inference mode**.
 
-    ``model.predict`` runs the layers with ``training=False``: batch normalisation uses its
-    moving statistics and dropout is off, the weights are the current ones.
+    ``predict_on_batch`` runs the layers with ``training=False``: batch normalisation uses
+    its moving statistics and dropout is off, the weights are the current ones.
 
     Example:
         >>> m = keras.Sequential([keras.Input((1, 1, 1)), keras.layers.Flatten(),
@@ -69,50 +68,8 @@ def error_rate(model: keras.Model, x: np.ndarray, y: np.ndarray, *, batch_size: 
         >>> error_rate(m, np.array([[[[1.0]]], [[[0.0]]]]), np.array([0, 0]))  # 2nd: class 1
         0.5
     """
-    images = data.make_dataset(x, None, batch_size=batch_size, shuffle=False)
-    predicted = model.predict(images, verbose=0).argmax(axis=1)
+    predicted = predict_labels(model, as_images(x), chunk=min(chunk, len(x)))
     return float(np.mean(predicted != np.asarray(y)))
-
-
-class ErrorProbe(keras.callbacks.Callback):
-    """Measures :func:`error_rate` on ``(x, y)`` before training and every ``every`` steps.
-
-    Attributes:
-        records: ``{"step", "seconds", "train_error"}`` per measurement; ``seconds`` is
-            training time only (the time spent measuring is subtracted).
-
-    Example:
-        >>> probe = ErrorProbe(np.zeros((4, 28, 28), "uint8"), np.zeros(4, int), every=10)
-        >>> probe.records
-        []
-    """
-
-    def __init__(self, x: np.ndarray, y: np.ndarray, *, every: int) -> None:
-        super().__init__()
-        self.x, self.y, self.every = x, y, int(every)
-        self.records: list[dict[str, Any]] = []
-        self.step, self._start, self._paused = 0, 0.0, 0.0
-
-    def _measure(self) -> None:
-        began = time.perf_counter()
-        error = error_rate(self.model, self.x, self.y)
-        self.records.append({"step": self.step, "train_error": error,
-                             "seconds": began - self._start - self._paused})  # fmt: skip
-        self._paused += time.perf_counter() - began
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        self.records, self.step, self._paused = [], 0, 0.0
-        self._start = time.perf_counter()
-        self._measure()
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.step += 1
-        if self.step % self.every == 0:
-            self._measure()
-
-    def on_train_end(self, logs: dict | None = None) -> None:
-        if self.records[-1]["step"] != self.step:
-            self._measure()
 
 
 def schedule(total_steps: int, rate: float = 0.1) -> Any:
@@ -160,6 +117,81 @@ def probe_subset(n: int, size: int) -> np.ndarray:
     return np.sort(np.random.default_rng(0).choice(n, size=min(size, n), replace=False))
 
 
+class Network:
+    """One plain or residual network, compiled and traced once; :meth:`train` runs a seed.
+
+    Tracing the training and prediction graphs of a 44-layer network takes seconds that
+    are not training; they are spent once here, not once per seed. :meth:`train` loads the
+    initial weights a fresh build with the seed has and the optimiser's initial state (the
+    step counter included, so the rate schedule starts over), then trains.
+
+    Args:
+        input_shape, classes: the images' shape (H, W, C) and the number of classes.
+        depth: 6n + 2; plain: drop the shortcuts; width: filters of the first stage.
+        total_steps: length of training in batches (the schedule's length).
+        rate, momentum, weight_decay: the recipe (see :data:`RECIPE_KEPT`).
+    """
+
+    def __init__(self, input_shape: tuple[int, int, int], classes: int, *, depth: int,
+                 plain: bool, width: int, total_steps: int, rate: float = 0.1,
+                 momentum: float = 0.9, weight_decay: float = 1e-4) -> None:
+        self.build = lambda: resnet(input_shape, classes, depth=depth, stem="small",
+                                    plain=plain, init_filters=width)  # fmt: skip
+        self.depth, self.plain, self.total_steps = depth, plain, total_steps
+        keras.utils.set_random_seed(0)
+        self.model = self.build()
+        add_weight_decay(self.model, weight_decay)
+        self.model.compile(optimizer=keras.optimizers.SGD(schedule(total_steps, rate),
+                                                          momentum=momentum),
+                           loss="sparse_categorical_crossentropy")
+        self.model.optimizer.build(self.model.trainable_variables)
+        self._optimizer_start = [v.numpy() for v in self.model.optimizer.variables]
+        one = np.zeros((2, *input_shape), "float32")
+        self.trace_seconds = trace(self.model, one, np.zeros(2, int), batch_size=2)
+
+    def train(self, x, y, *, seed: int, probe: Sequence[int] | np.ndarray, probes: int = 10,
+              batch_size: int = 128) -> list[dict[str, Any]]:
+        """Train from the seed's initial weights; the measured training-error curve.
+
+        The error on ``x[probe]`` is measured before the first step, every
+        ``total_steps // probes`` steps and after the last; the seconds of each row are
+        training seconds (measuring is left out).
+        """
+        check_seed(seed)
+        keras.utils.set_random_seed(seed)
+        self.model.set_weights(self.build().get_weights())
+        for variable, value in zip(self.model.optimizer.variables, self._optimizer_start,
+                                   strict=True):  # fmt: skip
+            variable.assign(value)
+        keras.utils.set_random_seed(seed)
+        x, y = as_images(x), np.asarray(y)
+        probe_x, probe_y = x[probe], y[probe]
+        every, total = max(1, self.total_steps // probes), self.total_steps
+        records = [{"step": 0, "seconds": 0.0,
+                    "train_error": error_rate(self.model, probe_x, probe_y)}]
+
+        def measure(step: int) -> None:
+            if step % every == 0 or step == total:
+                records.append({"step": step, "seconds": None,
+                                "train_error": error_rate(self.model, probe_x, probe_y)})
+
+        ends = train_steps(self.model, x, y, seed=seed, batch_size=batch_size, steps=total,
+                           on_step=measure)
+        for row in records[1:]:
+            row["seconds"] = ends[row["step"] - 1]
+        name = "plain" if self.plain else "residual"
+        return [{"network": name, "depth": self.depth, "seed": seed, **r,
+                 "epoch": r["step"] * batch_size / len(x)} for r in records]
+
+
+def _shape(x: np.ndarray) -> tuple[int, int, int]:
+    return tuple(x.shape[1:3]) + ((x.shape[3],) if x.ndim == 4 else (1,))
+
+
+def _steps(epochs: float, n: int, batch_size: int) -> int:
+    return max(1, round(check_number(epochs, "epochs", minimum=1e-6) * n / batch_size))
+
+
 def train_network(x, y, *, depth: int, plain: bool, seed: int, epochs: float, width: int = 16,
                   probe: Sequence[int] | np.ndarray, probes: int = 10, batch_size: int = 128,
                   rate: float = 0.1, momentum: float = 0.9,
@@ -188,32 +220,43 @@ def train_network(x, y, *, depth: int, plain: bool, seed: int, epochs: float, wi
     check_seed(seed)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     probes = check_int(probes, "probes", minimum=1)
-    total = max(1, round(check_number(epochs, "epochs", minimum=1e-6) * len(x) / batch_size))
-    keras.utils.set_random_seed(seed)
-    model = resnet(tuple(x.shape[1:3]) + ((x.shape[3],) if x.ndim == 4 else (1,)),
-                   int(np.max(y)) + 1, depth=depth, stem="small", plain=plain, init_filters=width)
-    add_weight_decay(model, weight_decay)
-    model.compile(optimizer=keras.optimizers.SGD(schedule(total, rate), momentum=momentum),
-                  loss="sparse_categorical_crossentropy")
-    watcher = ErrorProbe(x[probe], np.asarray(y)[probe], every=max(1, total // probes))
-    batches = data.make_dataset(x, y, batch_size=batch_size, shuffle=True, seed=seed).repeat()
-    model.fit(batches, epochs=1, steps_per_epoch=total, verbose=0, callbacks=[watcher],
-              shuffle=False)
-    name = "plain" if plain else "residual"
-    return [{"network": name, "depth": depth, "seed": seed, **r,
-             "epoch": r["step"] * batch_size / len(x)} for r in watcher.records]
+    network = Network(_shape(x), int(np.max(y)) + 1, depth=depth, plain=plain, width=width,
+                      total_steps=_steps(epochs, len(x), batch_size), rate=rate,
+                      momentum=momentum, weight_decay=weight_decay)  # fmt: skip
+    return network.train(x, y, seed=seed, probe=probe, probes=probes, batch_size=batch_size)
+
+
+def train_subset(n: int, size: int | None) -> np.ndarray:
+    """The fixed training images a run trains on: all, or ``size`` drawn once with seed 1.
+
+    Example:
+        >>> train_subset(10, 4), len(train_subset(10, None))
+        (array([3, 4, 6, 9]), 10)
+    """
+    if size is None or size >= n:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(1).choice(n, size=size, replace=False))
 
 
 def run(x, y, *, depths: Sequence[int] = (20, 44), seeds: Sequence[int] = (0, 1, 2),
-        epochs: float = 3.0, width: int = 16, probe_images: int = 5000, probes: int = 10,
-        batch_size: int = 128,
+        epochs: float = 3.0, width: int = 16, train_images: int | None = None,
+        probe_images: int = 5000, probes: int = 10, batch_size: int = 128,
         progress: Callable[[list[dict[str, Any]]], None] | None = None) -> list[dict[str, Any]]:
     """Plain and residual networks at each depth and seed; the rows of every curve.
 
+    Each network is built and traced once (:class:`Network`) and trained once per seed;
+    seed ``s`` gives the plain and the residual network of a depth the same initial
+    weights and the same batches.
+
     Args:
-        probe_images: size of the fixed subset of training images (:func:`probe_subset`).
+        train_images: train on this many training images (:func:`train_subset`), or all.
+        probe_images: size of the fixed subset of those images the error is measured on
+            (:func:`probe_subset`).
         progress: called with each network's rows when it is done.
         Other arguments as :func:`train_network`.
+
+    Returns:
+        The rows of every curve, each with ``"trace_seconds"`` of its network added.
 
     Example:
         >>> x, y = np.zeros((64, 28, 28), "uint8"), np.arange(64) % 10
@@ -222,16 +265,24 @@ def run(x, y, *, depths: Sequence[int] = (20, 44), seeds: Sequence[int] = (0, 1,
         >>> sorted({(r["network"], r["step"]) for r in rows})
         [('plain', 0), ('plain', 2), ('residual', 0), ('residual', 2)]
     """
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    probes = check_int(probes, "probes", minimum=1)
+    chosen = train_subset(len(x), train_images)
+    x, y = np.asarray(x)[chosen], np.asarray(y)[chosen]
     probe = probe_subset(len(x), probe_images)
+    total = _steps(epochs, len(x), batch_size)
     rows = []
-    for seed in seeds:
-        for plain in (True, False):
-            for depth in depths:
-                curve = train_network(x, y, depth=depth, plain=plain, seed=seed, epochs=epochs,
-                                      width=width, probe=probe, probes=probes,
+    for plain in (True, False):
+        for depth in depths:
+            network = Network(_shape(x), int(np.max(y)) + 1, depth=depth, plain=plain,
+                              width=width, total_steps=total)  # fmt: skip
+            for seed in seeds:
+                curve = network.train(x, y, seed=seed, probe=probe, probes=probes,
                                       batch_size=batch_size)  # fmt: skip
-                keras.backend.clear_session()
+                curve = [{**r, "trace_seconds": network.trace_seconds} for r in curve]
                 rows += curve
                 if progress is not None:
                     progress(curve)
+            del network
+            keras.backend.clear_session()
     return rows

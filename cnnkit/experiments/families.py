@@ -4,35 +4,38 @@ Notebook 06 trains one small network per family (AlexNet, VGG, GoogLeNet, ResNet
 DenseNet; :data:`FAMILIES`) with the same recipe (Adam, rate 0.001, batches of 128,
 batch-norm momentum 0.9) under two budgets, because they answer two questions:
 
-- ``"time"``: the same seconds of training for every network. :class:`StepBudget` looks
-  at the clock after **every** batch and stops at the first batch that ends past the
-  budget, so a run overshoots by less than one batch; each row records the seconds really
-  spent, the steps, the duration of the last step and the overshoot.
+- ``"time"``: the same seconds of training for every network. The loop
+  (:func:`cnnkit.experiments.steps.train_steps`) looks at the clock after **every** batch
+  and stops at the first batch that ends past the budget, so a run overshoots by less than
+  one batch; each row records the seconds really spent, the steps, the duration of the
+  last step and the overshoot.
 - ``"epochs"``: the same number of passes over the training images (a fraction allowed),
   whatever it costs; the row records what it cost.
 
 Each family's graph is traced once, by one training step before any timed run (seconds
-that are not training, recorded as ``trace_seconds``); every run then starts from its seed's
-initial weights and a new optimiser state (:class:`Family`). :func:`run` returns tidy rows,
-one per network, budget and seed; :func:`summarize` gives per family and budget the mean,
-the standard deviation and a 95 % Student-t interval of the test accuracy over seeds.
+that are not training, recorded as ``trace_seconds``), and every step has the same shape, so
+no run traces it again (``model.fit`` would, at the first step of each call); every run
+then starts from its seed's initial weights and a new optimiser state (:class:`Family`).
+:func:`run` returns tidy rows, one per network, budget and seed; :func:`summarize` gives
+per family and budget the mean, the standard deviation and a 95 % Student-t interval of
+the test accuracy over seeds.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import keras
 import numpy as np
 
-from cnnkit import data, stats
+from cnnkit import stats
 from cnnkit._validate import check_choice, check_int, check_number, check_seed
+from cnnkit.experiments.steps import as_images, predict_labels, trace, train_steps
 from cnnkit.models import alexnet, densenet, googlenet, resnet, vgg
 
-__all__ = ["FAMILIES", "Family", "StepBudget", "run", "summarize", "train_one"]
+__all__ = ["FAMILIES", "Family", "run", "summarize", "train_one"]
 
 Builder = Callable[[], keras.Model]
 
@@ -48,51 +51,6 @@ FAMILIES: dict[str, Builder] = {
 """The small members notebook 06 trains, by name: 28x28x1 inputs, 10 classes."""
 
 BUDGETS = ("time", "epochs")
-
-
-class StepBudget(keras.callbacks.Callback):
-    """Records when each batch ends; stops at the first batch end past ``seconds``.
-
-    Args:
-        seconds: the training budget in seconds, or ``None`` for no time limit.
-
-    Attributes:
-        ends: seconds from the start of training to the end of each batch.
-
-    Example:
-        >>> budget = StepBudget(45.0)
-        >>> budget.steps, budget.seconds
-        (0, 0.0)
-    """
-
-    def __init__(self, seconds: float | None) -> None:
-        super().__init__()
-        self.budget = seconds
-        self.ends: list[float] = []
-        self._start = 0.0
-
-    def on_train_begin(self, logs: dict | None = None) -> None:
-        self.ends, self._start = [], time.perf_counter()
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        self.ends.append(time.perf_counter() - self._start)
-        if self.budget is not None and self.ends[-1] >= self.budget:
-            self.model.stop_training = True
-
-    @property
-    def steps(self) -> int:
-        """The batches trained."""
-        return len(self.ends)
-
-    @property
-    def seconds(self) -> float:
-        """Seconds from the start of training to the end of the last batch."""
-        return self.ends[-1] if self.ends else 0.0
-
-    @property
-    def last_step(self) -> float:
-        """Duration of the last batch, in seconds (what the overshoot is bounded by)."""
-        return self.ends[-1] - (self.ends[-2] if len(self.ends) > 1 else 0.0)
 
 
 class Family:
@@ -126,11 +84,8 @@ class Family:
                            loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         self.model.optimizer.build(self.model.trainable_variables)
         self._optimizer_start = [v.numpy() for v in self.model.optimizer.variables]
-        start = time.perf_counter()
-        one = data.make_dataset(x[:batch_size], y[:batch_size], batch_size=batch_size,
-                                shuffle=False).repeat()  # fmt: skip
-        self.model.fit(one, epochs=1, steps_per_epoch=1, verbose=0, shuffle=False)
-        self.trace_seconds = time.perf_counter() - start
+        self.trace_seconds = trace(self.model, as_images(x[:batch_size]),
+                                   np.asarray(y[:batch_size]), batch_size=batch_size)
 
     def reset(self, seed: int) -> None:
         """Initial weights of a fresh build with ``seed``; the optimiser as new."""
@@ -178,25 +133,24 @@ def train_one(family: Family | Builder, x_train, y_train, x_test, y_test, *, see
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     n = len(x_train)
     if budget == "time":
-        limit, max_steps = check_number(seconds, "seconds", minimum=1e-3), 10**9
+        limit, max_steps = check_number(seconds, "seconds", minimum=1e-3), None
     else:
         limit = None
         max_steps = max(1, round(check_number(epochs, "epochs", minimum=1e-6) * n / batch_size))
+    x_train, y_train = as_images(x_train), np.asarray(y_train)
     if not isinstance(family, Family):
         family = Family(family, x_train, y_train, batch_size=batch_size, bn_momentum=bn_momentum)
     family.reset(seed)
     model = family.model
-    batches = data.make_dataset(x_train, y_train, batch_size=batch_size, shuffle=True,
-                                seed=seed).repeat()  # fmt: skip
-    clock = StepBudget(limit)
-    model.fit(batches, epochs=1, steps_per_epoch=max_steps, verbose=0, callbacks=[clock],
-              shuffle=False)
-    test = data.make_dataset(x_test, y_test, batch_size=500, shuffle=False)
-    accuracy = float(model.evaluate(test, verbose=0)[1])
+    ends = train_steps(model, x_train, y_train, seed=seed, batch_size=batch_size,
+                       steps=None if budget == "time" else max_steps, seconds=limit)
+    accuracy = float(np.mean(predict_labels(model, as_images(x_test)) == np.asarray(y_test)))
+    steps, seconds = len(ends), ends[-1]
+    last_step = ends[-1] - (ends[-2] if len(ends) > 1 else 0.0)
     return {"budget": budget, "budget_value": limit if budget == "time" else float(epochs),
-            "seed": seed, "steps": clock.steps, "epochs": clock.steps * batch_size / n,
-            "seconds": clock.seconds, "last_step_seconds": clock.last_step,
-            "overshoot_seconds": clock.seconds - limit if limit is not None else None,
+            "seed": seed, "steps": steps, "epochs": steps * batch_size / n,
+            "seconds": seconds, "last_step_seconds": last_step,
+            "overshoot_seconds": seconds - limit if limit is not None else None,
             "trace_seconds": family.trace_seconds, "accuracy": accuracy,
             "parameters": model.count_params(), "mult_adds": stats.mult_adds(model)}  # fmt: skip
 
@@ -216,8 +170,9 @@ def run(x_train, y_train, x_test, y_test, *, families: dict[str, Builder] | None
         Other arguments as :func:`train_one`.
 
     Returns:
-        The rows, each with ``"family"`` added, in order family, seed, budget (each family
-        is traced once, :class:`Family`).
+        The rows, each with ``"family"`` added, in order seed, family, budget (each family
+        is traced once, :class:`Family`, before the first run; a run cut short still has
+        every family for its first seeds).
 
     Example:
         >>> import numpy as np
@@ -230,10 +185,12 @@ def run(x_train, y_train, x_test, y_test, *, families: dict[str, Builder] | None
         [('lineal', 'time'), ('lineal', 'epochs')]
     """
     families = FAMILIES if families is None else families
+    x_train, y_train = as_images(x_train), np.asarray(y_train)
+    built = {name: Family(builder, x_train, y_train, batch_size=batch_size,
+                          bn_momentum=bn_momentum) for name, builder in families.items()}
     rows = []
-    for name, builder in families.items():
-        family = Family(builder, x_train, y_train, batch_size=batch_size, bn_momentum=bn_momentum)
-        for seed in seeds:
+    for seed in seeds:
+        for name, family in built.items():
             for budget in budgets:
                 row = {"family": name, **train_one(
                     family, x_train, y_train, x_test, y_test, seed=seed, budget=budget,
@@ -241,8 +198,8 @@ def run(x_train, y_train, x_test, y_test, *, families: dict[str, Builder] | None
                 rows.append(row)
                 if progress is not None:
                     progress(row)
-        del family
-        keras.backend.clear_session()
+    del built
+    keras.backend.clear_session()
     return rows
 
 

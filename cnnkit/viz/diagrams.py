@@ -25,6 +25,11 @@ from cnnkit.viz._text import text
 
 __all__ = ["draw_block", "layer_label", "layout"]
 
+PANEL = "#f4f4f4"
+"""Background colour of the diagram's panel."""
+MIN_SIDE = 5.0
+"""The smallest width and height of a diagram, in inches (legible next to the text)."""
+
 _COLOURS = {"conv": "#c6dbef", "norm": "#e5e5e5", "act": "#c7e9c0", "pool": "#fdd0a2",
             "merge": "#fcbba1", "io": "#ffffff", "other": "#f2f0f7"}  # fmt: skip
 
@@ -217,6 +222,9 @@ def draw_block(model: keras.Model, *, title: str | None = None, shapes: bool = T
     positions, bends = layout(graph)
     fig, ax = plt.subplots()
     ax.set_axis_off()
+    # a pale panel behind the boxes: the diagram reads as one figure, not loose boxes
+    ax.add_patch(plt.Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=PANEL,
+                               edgecolor="none", zorder=0, gid="panel"))  # fmt: skip
     boxes = {}
     for name in graph.nodes:
         parts = [_kind_and_text(op) for op in units[name]]
@@ -255,7 +263,8 @@ def _size(fig: Figure, ax: Any, boxes: dict[str, Any], positions: dict, lanes: l
     cols = [c for c, _ in positions.values()] + lanes
     rows = max(r for _, r in positions.values()) + 1
     span = max(cols) - min(cols) + 1
-    fig.set_size_inches(span * width + 0.3, rows * height + (0.55 if title else 0.25))
+    fig.set_size_inches(max(span * width + 0.3, MIN_SIDE),
+                        max(rows * height + (0.55 if title else 0.25), MIN_SIDE))
     ax.set_xlim(min(cols) - 0.5, max(cols) + 0.5)
     ax.set_ylim(-(rows - 0.5), 0.5)
     if title:
