@@ -66,6 +66,9 @@ class Target:
 
 # The table of bad inputs over the public API (fast; calls every argument check).
 BAD = "tests/test_bad_inputs.py"
+# The tests of the checkers in cnnkit.exercises (tables of wrong answers included).
+EXERCISE_TESTS = ("tests/test_exercises*.py", "tests/test_lenet*.py",
+                  "tests/test_architecture_exercises*.py")
 
 TARGETS = (
     Target("ops", ("cnnkit/ops.py", "cnnkit/ops/*.py"),
@@ -78,7 +81,7 @@ TARGETS = (
            ("tests/test_data*.py", "tests/test_behaviour_data*.py", BAD)),
     Target("augment", ("cnnkit/augment.py", "cnnkit/augment/*.py"),
            ("tests/test_augment*.py", "tests/test_behaviour_data*.py", BAD)),
-    Target("stats", ("cnnkit/stats.py",), ("tests/test_stats*.py", BAD)),
+    Target("stats", ("cnnkit/stats.py", "cnnkit/stats/*.py"), ("tests/test_stats*.py", BAD)),
     Target("student", ("cnnkit/student.py",), ("tests/test_student*.py",)),
     Target("torch_checkpoint", ("cnnkit/_torch_checkpoint.py",),
            ("tests/test_torch_checkpoint*.py",)),
@@ -89,8 +92,11 @@ TARGETS = (
     Target("viz_numerics", ("cnnkit/viz/network.py", "cnnkit/viz/network/*.py",
                             "cnnkit/viz/gradcam*.py", "cnnkit/viz/grad_cam*.py"),
            ("tests/test_viz_network*.py", "tests/test_behaviour_viz*.py")),
-    Target("exercises", ("cnnkit/exercises/*.py",),
-           ("tests/test_exercises*.py", "tests/test_lenet*.py")),
+    # The checkers a student meets, one at a time (each has its own table of wrong answers),
+    # then the helpers they share.
+    *(Target(f"exercises_{checker}", (f"cnnkit/exercises/{checker}.py",), EXERCISE_TESTS)
+      for checker in ("compile", "lenet", "architectures", "errors")),
+    Target("exercises_support", ("cnnkit/exercises/_*.py",), EXERCISE_TESTS),
     # The builders, one family at a time (each mutant rebuilds models: minutes per family).
     *(Target(f"models_{family}", (f"cnnkit/models/{family}.py", f"cnnkit/models/{family}/*.py"),
              (f"tests/test_{family}*.py", "tests/test_architectures*.py",
@@ -101,6 +107,12 @@ BY_NAME = {t.name: t for t in TARGETS}
 
 PYTEST_ARGS = ("-p", "no:xdist", "-p", "no:cacheprovider", "-p", "no:randomly",
                "--hypothesis-seed=0", "-q", "-x")  # fmt: skip
+
+
+def _tests(target: Target) -> list[str]:
+    """The target's test files, and the tests written against its mutants
+    (``tests/test_mutants_<target>*.py``)."""
+    return _matches((*target.tests, f"tests/test_mutants_{target.name}*.py"))
 
 
 def _matches(patterns: tuple[str, ...], root: Path = ROOT) -> list[str]:
@@ -131,7 +143,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _prepare(target: Target, work: Path) -> tuple[list[str], list[str]]:
-    sources, tests = _matches(target.sources), _matches(target.tests)
+    sources, tests = _matches(target.sources), _tests(target)
     if not sources:
         raise SystemExit(f"target {target.name}: no file matches {target.sources}")
     if not tests:
@@ -304,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     targets = [BY_NAME[t] for t in args.targets] or list(TARGETS)
     if args.list:
         for t in targets:
-            print(f"{t.name}: {', '.join(_matches(t.sources))} <- {', '.join(_matches(t.tests))}")
+            print(f"{t.name}: {', '.join(_matches(t.sources))} <- {', '.join(_tests(t))}")
         return 0
     if not args.report:
         if importlib.util.find_spec("mutmut") is None:
