@@ -144,7 +144,7 @@ def _setup_cfg(target: Target, sources: list[str], tests: list[str]) -> str:
             # TensorFlow is not fork-safe: a child forked from a process that has built a
             # model waits forever on a lock of the parent's thread pools (each such mutant
             # came out as a timeout). So every mutant is forked from a server that has only
-            # imported the libraries (never cnnkit: the child imports the mutated copy).
+            # imported modules (no model built; cnnkit from the mutated copy under mutants/).
             + "process_isolation = forkserver\nforkserver_warmup = import\n"
             + f"preload_modules_file = {PRELOAD}\n"
             # Generous limits: a mutant's tests run niced on a busy machine.
@@ -192,7 +192,10 @@ def _prepare(target: Target, work: Path) -> tuple[list[str], list[str]]:
     globs = [*target.tests, f"tests/test_mutants_{target.name}*.py"]
     (work / "conftest.py").write_text(_CONFTEST.format(globs=globs))
     (work / "setup.cfg").write_text(_setup_cfg(target, sources, tests))
-    (work / PRELOAD).write_text("\n".join(_PRELOAD_MODULES) + "\n")
+    # and the mutated modules (the server imports the copy under mutants/, whose functions
+    # pick the mutant at each call: importing them once saves each mutant's child the time)
+    modules = [f.removesuffix(".py").removesuffix("/__init__").replace("/", ".") for f in sources]
+    (work / PRELOAD).write_text("\n".join([*_PRELOAD_MODULES, "cnnkit", *modules]) + "\n")
     return sources, tests
 
 
