@@ -113,10 +113,10 @@ PYTEST_ARGS = ("-p", "no:xdist", "-p", "no:cacheprovider", "-p", "no:randomly",
                "--hypothesis-seed=0", "-q", "-x")  # fmt: skip
 
 
-def _tests(target: Target) -> list[str]:
+def _tests(target: Target, root: Path = ROOT) -> list[str]:
     """The target's test files, and the tests written against its mutants
     (``tests/test_mutants_<target>*.py``)."""
-    return _matches((*target.tests, f"tests/test_mutants_{target.name}*.py"))
+    return _matches((*target.tests, f"tests/test_mutants_{target.name}*.py"), root)
 
 
 def _matches(patterns: tuple[str, ...], root: Path = ROOT) -> list[str]:
@@ -222,7 +222,7 @@ def _results(work: Path) -> tuple[dict[str, str], dict[str, str]]:
         for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
             status[name] = STATUS.get(code, "suspicious")
             paths[name] = source
-    alive = [[n, paths[n]] for n, s in status.items() if s != "killed"]
+    alive = [[n, paths[n]] for n, s in status.items() if s not in ("killed", "not checked")]
     out = subprocess.run([sys.executable, "-c", _DIFFS], input=json.dumps(alive), cwd=work,
                          env=_env(), capture_output=True, text=True, check=True)  # fmt: skip
     return status, json.loads(out.stdout)
@@ -273,6 +273,30 @@ def run_target(target: Target, jobs: int, workdir: Path) -> dict:
     return result
 
 
+def collect(target: Target, jobs: int, workdir: Path) -> dict:
+    """The result of a run that was stopped (or is still going): the mutants checked so far.
+
+    mutmut stores each mutant's result as it goes; the others are "not checked", and the
+    score is over the checked ones (mutmut runs the fastest mutants first, so they are not
+    a random sample). The run time is from the start of the run to now.
+    """
+    work = workdir / target.name
+    if not (work / "mutants").is_dir():
+        raise SystemExit(f"--collect {target.name}: no run in {work}")
+    status, diffs = _results(work)
+    result = {
+        "target": target.name, "sources": _matches(target.sources, work),
+        "tests": _tests(target, work),
+        "seconds": round(time.time() - (work / "setup.cfg").stat().st_mtime, 1), "jobs": jobs,
+        "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "partial": any(st == "not checked" for st in status.values()),
+        "status": status, "diffs": diffs,
+    }  # fmt: skip
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{target.name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    return result
+
+
 def run_again(target: Target, jobs: int, workdir: Path) -> dict:
     """Rerun only the mutants that the last run of ``target`` left alive, with today's tests.
 
@@ -291,7 +315,9 @@ def run_again(target: Target, jobs: int, workdir: Path) -> dict:
                          "the last run; run the target in full")  # fmt: skip
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     shutil.copytree(ROOT / "tests", work / "tests", ignore=ignore, dirs_exist_ok=True)
-    alive = sorted(n for n, st in previous["status"].items() if st != "killed")
+    # a partial run's unchecked mutants stay unchecked (--collect wrote it; see there)
+    alive = sorted(n for n, st in previous["status"].items() if st not in ("killed",
+                                                                          "not checked"))
     tests = _tests(target)
     print(f"== {target.name} again: {len(alive)} mutants; tests {', '.join(tests)}", flush=True)
     start = time.monotonic()
@@ -324,12 +350,13 @@ def summary(result: dict, equivalents: list[dict]) -> dict:
     for s in result["status"].values():
         counts[s] = counts.get(s, 0) + 1
     total, killed = len(result["status"]), counts.get("killed", 0)
+    checked = total - counts.get("not checked", 0)  # all but in a stopped run (--collect)
     equivalent = sum(
         1 for n, d in result["diffs"].items() if _reason(result["target"], n, d, equivalents)
     )
-    return {"total": total, "killed": killed, "equivalent": equivalent,
-            "score": killed / total if total else 0.0,
-            "score_without_equivalent": killed / (total - equivalent) if total > equivalent
+    return {"total": total, "checked": checked, "killed": killed, "equivalent": equivalent,
+            "score": killed / checked if checked else 0.0,
+            "score_without_equivalent": killed / (checked - equivalent) if checked > equivalent
             else 1.0, "counts": counts}  # fmt: skip
 
 
@@ -351,11 +378,13 @@ def write_report() -> str:
         s = summary(r, equivalents)
         c = s["counts"]
         before = baseline.get(r["target"])
+        mutants_note = f" ({s['checked']} checked: run stopped)" if r.get("partial") else ""
         was = "" if before is None else (f"{summary(before, equivalents)['score']:.1%} "
                                          f"({summary(before, equivalents)['killed']}"
                                          f"/{len(before['status'])})")  # fmt: skip
         lines.append(
-            f"| {r['target']} | {s['total']} | {s['killed']} | {c.get('survived', 0)} "
+            f"| {r['target']} | {s['total']}{mutants_note} | {s['killed']} "
+            f"| {c.get('survived', 0)} "
             f"| {c.get('timeout', 0)} | {c.get('no tests', 0)} | {s['equivalent']} "
             f"| {s['score']:.1%} "
             f"| {s['score_without_equivalent']:.1%} | {was} | {_run_time(r)} | {r['date']} |"
@@ -391,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(tempfile.gettempdir()) / "cnnkit-mutation",
                         help="where the copies and mutants go (default: $TMPDIR/cnnkit-mutation)")
     parser.add_argument("--list", action="store_true", help="print targets, files and tests")
+    parser.add_argument("--collect", action="store_true",
+                        help="store what a stopped or running run has checked so far")
     parser.add_argument("--again", action="store_true",
                         help="rerun only the mutants the last run left alive (same --workdir, "
                              "unchanged sources), with the tests added since")  # fmt: skip
@@ -411,7 +442,8 @@ def main(argv: list[str] | None = None) -> int:
         if importlib.util.find_spec("mutmut") is None:
             parser.error("mutmut is not installed: pip install -e .[mutation]")
         for t in targets:
-            r = (run_again if args.again else run_target)(t, args.jobs, args.workdir)
+            run = collect if args.collect else run_again if args.again else run_target
+            r = run(t, args.jobs, args.workdir)
             s = summary(r, _equivalents())
             print(f"   {s['killed']}/{s['total']} killed ({s['score']:.1%}), "
                   f"{r['seconds']:.0f} s", flush=True)  # fmt: skip
