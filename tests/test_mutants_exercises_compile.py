@@ -71,6 +71,9 @@ CASES = [
     ("sparse_accuracy_string", {"metrics": ["sparse_categorical_accuracy"]},
      [ADAM, RATE, LOSS, "✘ Métrica: tu modelo mide el acierto con el nombre "
       "'sparse_categorical_accuracy'" + SAME + FIX_METRIC]),
+    ("keras_accuracy_function", {"metrics": [keras.metrics.sparse_categorical_accuracy]},
+     [ADAM, RATE, LOSS, "✘ Métrica: tu modelo mide el acierto con el nombre "
+      "'sparse_categorical_accuracy'" + SAME + FIX_METRIC]),
     ("accuracy_renamed", {"metrics": [_M.SparseCategoricalAccuracy(name="acierto")]},
      [ADAM, RATE, LOSS, "✘ Métrica: tu modelo mide el acierto con el nombre 'acierto'" + SAME
       + FIX_METRIC]),
