@@ -29,6 +29,13 @@ SAME = ' y el cuaderno lo lee como "accuracy" (historial.history["val_accuracy"]
 _M = keras.metrics
 
 
+class MiMetrica(keras.metrics.Mean):
+    """A student's own metric whose config does not carry its name."""
+
+    def get_config(self):
+        return {}
+
+
 def _compiled(**settings) -> keras.Model:
     model = lenet5()
     model.compile(**{"optimizer": keras.optimizers.Adam(learning_rate=1e-3),
@@ -91,6 +98,9 @@ CASES = [
     ("top_k", {"metrics": [_M.TopKCategoricalAccuracy()]},
      [ADAM, RATE, LOSS, "✘ Métrica: 'top_k_categorical_accuracy' cuenta como acierto que la "
       "clase esté entre las 5 primeras." + FIX_METRIC]),
+    ("own_metric_class_without_name", {"metrics": [MiMetrica()]},
+     [ADAM, RATE, LOSS, "✘ Métrica: tu modelo mide 'MiMetrica' y el ejercicio pide el acierto "
+      "(la fracción de imágenes bien clasificadas)." + FIX_METRIC]),
     ("auc", {"metrics": [_M.AUC()]},
      [ADAM, RATE, LOSS, "✘ Métrica: tu modelo mide 'auc' y el ejercicio pide el acierto (la "
       "fracción de imágenes bien clasificadas)." + FIX_METRIC]),
