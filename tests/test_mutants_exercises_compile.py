@@ -29,6 +29,13 @@ SAME = ' y el cuaderno lo lee como "accuracy" (historial.history["val_accuracy"]
 _M = keras.metrics
 
 
+class MiPerdida:
+    """A loss a student writes as a plain callable object (no name, no __name__)."""
+
+    def __call__(self, y_true, y_pred):
+        return keras.ops.mean(y_pred)
+
+
 class MiMetrica(keras.metrics.Mean):
     """A student's own metric whose config does not carry its name."""
 
@@ -155,6 +162,14 @@ def test_what_is_not_a_compiled_model(capsys):
     ]  # fmt: skip
     assert check_compile(_compiled(), verbose=False) is True
     assert capsys.readouterr().out == ""
+
+
+def test_a_loss_keras_cannot_describe_is_reported_not_raised(capsys):
+    # a plain callable object compiles, but get_compile_config() raises a TypeError on it
+    assert check_compile(_compiled(loss=MiPerdida())) is False
+    assert capsys.readouterr().out.splitlines() == [
+        HEAD, "✘ Tu modelo usa una pérdida o una métrica propia que Keras no sabe describir. "
+        'Usa loss="sparse_categorical_crossentropy" y metrics=["accuracy"].', WRONG]
 
 
 @pytest.mark.parametrize("rate", [0, 0.0, -0.001])
