@@ -381,7 +381,7 @@ def write_report() -> str:
         mutants_note = f" ({s['checked']} checked: run stopped)" if r.get("partial") else ""
         was = "" if before is None else (f"{summary(before, equivalents)['score']:.1%} "
                                          f"({summary(before, equivalents)['killed']}"
-                                         f"/{len(before['status'])})")  # fmt: skip
+                                         f"/{summary(before, equivalents)['checked']})")  # fmt: skip
         lines.append(
             f"| {r['target']} | {s['total']}{mutants_note} | {s['killed']} "
             f"| {c.get('survived', 0)} "
