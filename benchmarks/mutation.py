@@ -379,9 +379,8 @@ def write_report() -> str:
         c = s["counts"]
         before = baseline.get(r["target"])
         mutants_note = f" ({s['checked']} checked: run stopped)" if r.get("partial") else ""
-        was = "" if before is None else (f"{summary(before, equivalents)['score']:.1%} "
-                                         f"({summary(before, equivalents)['killed']}"
-                                         f"/{summary(before, equivalents)['checked']})")  # fmt: skip
+        b = None if before is None else summary(before, equivalents)
+        was = "" if b is None else f"{b['score']:.1%} ({b['killed']}/{b['checked']})"
         lines.append(
             f"| {r['target']} | {s['total']}{mutants_note} | {s['killed']} "
             f"| {c.get('survived', 0)} "
