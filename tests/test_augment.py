@@ -60,8 +60,27 @@ def test_flip_mirrors_left_right():
 def test_brightness_and_contrast_respect_the_value_range():
     aug = augmentation(flip=None, translation=0.0, brightness=0.5, contrast=0.5, seed=0)
     out = keras.ops.convert_to_numpy(aug(BATCH, training=True))
+    assert not np.allclose(out, BATCH)
+    # shifts of up to half the range push pixels past its ends: they are clipped to 0 and
+    # 1 (Keras's default range is 0-255), and the images stay images of (0, 1)
     assert out.min() >= 0.0 and out.max() <= 1.0
+    assert np.isclose(out, 0.0).sum() > 10 and np.isclose(out, 1.0).sum() > 10
     assert list(aug.get_layer("random_brightness").value_range) == [0.0, 1.0]
+
+
+def test_contrast_scales_about_each_images_mean():
+    grey = np.linspace(0.3, 0.7, 16, dtype="float32").reshape(1, 4, 4, 1)
+    aug = augmentation(flip=None, translation=0.0, contrast=0.5, seed=0)
+    out = keras.ops.convert_to_numpy(aug(np.concatenate([grey] * 8), training=True))
+    factors = []
+    for image in out:  # (x - mean) * f + mean, one factor f in [0.5, 1.5] per image
+        centred, before = image - image.mean(), grey[0] - grey.mean()
+        factor = float(centred.ravel() @ before.ravel() / (before.ravel() @ before.ravel()))
+        np.testing.assert_allclose(centred, factor * before, atol=1e-5)
+        assert image.mean() == pytest.approx(grey.mean(), abs=1e-5)
+        factors.append(factor)
+    assert 0.5 - 1e-5 <= min(factors) and max(factors) <= 1.5 + 1e-5
+    assert len({round(f, 4) for f in factors}) > 4 and max(factors) - min(factors) > 0.3
 
 
 def test_seed_makes_it_repeatable():

@@ -342,6 +342,7 @@ def test_make_dataset_shuffle_is_seeded():
 
     assert order(1) == order(1)
     assert order(1) != order(2)  # the seed decides the order
+    assert len({tuple(order(seed)) for seed in range(5)}) == 5  # each seed its own order
     assert order(1) != list(range(50)) and sorted(order(1)) == list(range(50))
     assert sorted(order(2)) == list(range(50))
 

@@ -196,7 +196,13 @@ def _feedback(model: Any, learning_rate: float) -> list[str]:
             f"{BAD} check_compile necesita un modelo de Keras (keras.Model) y ha recibido "
             f"{type(model).__name__}.{hint}"
         ]
-    config = model.get_compile_config() if model.compiled else None
+    try:
+        config = model.get_compile_config() if model.compiled else None
+    except TypeError:  # Keras cannot serialise a loss or metric object without get_config
+        return [
+            f"{BAD} Tu modelo usa una pérdida o una métrica propia que Keras no sabe describir. "
+            f'Usa loss="{_LOSS}" y metrics=["accuracy"].'
+        ]
     if not config:
         return [
             f"{BAD} Tu modelo no está compilado: llama a modelo.compile(optimizer=..., "
