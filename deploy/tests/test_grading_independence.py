@@ -35,13 +35,15 @@ def _defined(tree: ast.AST) -> set[str]:
             names.add((node.asname or node.name).split(".")[0])
         elif isinstance(node, ast.Lambda):
             names.update(a.arg for a in node.args.args)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
     return names
 
 
 def _top_level(tree: ast.Module) -> set[str]:
     """Names a cell defines for the cells after it (not its functions' local names)."""
     names = set()
-    for node in tree.body:
+    for node in _statements(tree.body):
         if isinstance(node, ast.FunctionDef | ast.ClassDef):
             names.add(node.name)
         elif isinstance(node, ast.Import | ast.ImportFrom):
@@ -50,6 +52,17 @@ def _top_level(tree: ast.Module) -> set[str]:
             names.update(n.id for n in ast.walk(node)
                          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
     return names
+
+
+def _statements(body: list[ast.stmt]):
+    """The statements of a cell's top level, inside try / if / with / for blocks too."""
+    for node in body:
+        yield node
+        if not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda):
+            for block in ("body", "orelse", "finalbody"):
+                yield from _statements(getattr(node, block, []))
+            for handler in getattr(node, "handlers", []):
+                yield from _statements(handler.body)
 
 
 def _allowed(nb) -> set[str]:
@@ -79,3 +92,51 @@ def test_the_allowed_names_exclude_what_the_notebook_computes():
     assert {"construir_lenet5", "preparar_problema", "check_lenet", "np", "keras"} <= allowed
     for computed in ("x_train", "x_train_32", "historial_clasica", "acierto_moderna", "EPOCAS"):
         assert computed not in allowed
+
+
+SKIP_TAG = "skip-autograde"  # cnnkit.grading.execute.SKIP_TAG (no nbgrader import here)
+
+
+def _skipped(cell) -> bool:
+    return SKIP_TAG in cell.metadata.get("tags", [])
+
+
+def test_cells_skipped_when_autograding_are_read_only_and_ungraded():
+    nb = nbformat.read(SOURCE, as_version=4)
+    skipped = [c for c in nb.cells if _skipped(c)]
+    assert skipped, "notebook 04 tags its trainings and figures skip-autograde"
+    for cell in skipped:
+        meta = _meta(cell)
+        assert cell.cell_type == "code" and meta.get("locked"), meta.get("grade_id")
+        assert not meta.get("grade") and not meta.get("solution"), meta["grade_id"]
+
+
+def test_no_cell_that_runs_when_autograding_reads_what_a_skipped_cell_computes():
+    """The cells that still run (imports, exercises, checks, the rest) need no skipped cell,
+    so the autograded notebook has no NameError and every check runs as in a full run."""
+    nb = nbformat.read(SOURCE, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"
+            and "solution" not in c.metadata.get("tags", [])]  # removed from the release
+    defined = set(dir(builtins))
+    for cell in code:
+        if _skipped(cell):
+            continue
+        tree = ast.parse(cell.source)
+        read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Load)}
+        missing = read - defined - _defined(tree)
+        assert not missing, f"{_meta(cell)['grade_id']} reads {sorted(missing)}, computed " \
+            "only by cells skipped when autograding"
+        defined |= _top_level(tree)
+
+
+def test_the_skipped_cells_are_the_trainings_and_figures():
+    """What the test above would catch: the check of the classic model's accuracy reads
+    the training's result, so it cannot run if the training is skipped."""
+    nb = nbformat.read(SOURCE, as_version=4)
+    by_id = {_meta(c).get("grade_id"): c for c in nb.cells}
+    for grade_id in ("lectura_22", "lectura_23", "lectura_29", "lectura_37"):
+        assert _skipped(by_id[grade_id]), grade_id
+    assert "acierto_clasica" in by_id["lectura_23"].source
+    for grade_id in ("lectura_02", "lectura_03", "lectura_13", "ej1_comprobacion"):
+        assert not _skipped(by_id[grade_id]), grade_id
