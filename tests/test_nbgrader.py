@@ -8,7 +8,8 @@ untouched student copy, zero for every exercise; a copy with only exercise 5 sol
 that exercise's points (each exercise is graded on its own inputs); a copy whose exercises
 1 and 4 return cnnkit's own LeNet-5 (``models.lenet5`` and an aliased import) and whose
 exercise 2 only works for the visible check's images, zero for those three exercises (the
-checks and nbgrader's hidden tests see it) and full marks for the others.
+checks and nbgrader's hidden tests see it) and full marks for the others, although that
+copy tags its checks and exercises to be skipped when autograding.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ import nbformat
 import pytest
 
 from cnnkit.student import student_notebook
+
+SKIP_TAG = "skip-autograde"  # cnnkit.grading.execute.SKIP_TAG
+NOTE = "(Al corregir, esta celda no se ejecuta"  # cnnkit.grading.execute.NOTE
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "notebooks" / "04_ejercicio_lenet5.ipynb"
@@ -106,6 +110,16 @@ def _solved_only(
     return copy
 
 
+def _tag_checks(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The checks and the exercises tagged skip-autograde by the student: only the
+    gradebook's read-only, ungraded cells are skipped, so the failing checks still run."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") or meta.get("solution"):
+            cell.metadata.setdefault("tags", []).append(SKIP_TAG)
+    return nb
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> dict:
     """Runs the README's route once; returns the paths, the scores and the timings."""
@@ -128,7 +142,7 @@ def course(tmp_path_factory) -> dict:
         "resuelto": _solved_only(release, source, set(POINTS)),
         "sin_tocar": release,
         f"solo_{ONLY}": _solved_only(release, source, {ONLY}),
-        "atajos": _solved_only(release, source, set(POINTS), SHORTCUTS),
+        "atajos": _tag_checks(_solved_only(release, source, set(POINTS), SHORTCUTS)),
     }
     for student, nb in submissions.items():
         folder = course_dir / "submitted" / student / ASSIGNMENT
@@ -221,6 +235,26 @@ def test_every_graded_check_has_hidden_tests():
     for cell in checks:
         assert cell.source.count("### BEGIN HIDDEN TESTS") == 1, _grade_id(cell)
         assert cell.source.count("### END HIDDEN TESTS") == 1, _grade_id(cell)
+
+
+def test_autograde_runs_every_cell_but_the_tagged_read_only_ones(course):
+    """The solved submission: the trainings and figures are skipped with a note, every
+    other code cell ran (the checks print their ✔ lines) and none failed."""
+    path = course["dir"] / "autograded" / "resuelto" / ASSIGNMENT / SOURCE.name
+    autograded = nbformat.read(path, as_version=4)
+    skipped, ran = [], []
+    for cell in autograded.cells:
+        if cell.cell_type != "code":
+            continue
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert not [o for o in cell.outputs if o.output_type == "error"], _grade_id(cell)
+        (skipped if NOTE in text else ran).append(cell)
+        assert (cell in skipped) == (SKIP_TAG in cell.metadata.get("tags", [])), _grade_id(cell)
+    assert len(skipped) >= 10 and any(_grade_id(c) == "lectura_22" for c in skipped)
+    checks = [c for c in ran if _grade_id(c).endswith("_comprobacion")]
+    assert len(checks) == len(POINTS)
+    assert "✔ Imágenes rellenadas correctamente" in "".join(
+        o.get("text", "") for c in checks for o in c.outputs)
 
 
 def test_export_writes_the_same_scores(course):
