@@ -1,15 +1,16 @@
-"""The nbgrader route of the README, run for real on notebook 04 in a temporary course.
+"""The nbgrader route of the README, run for real in temporary courses, offline, short mode.
 
-The README's ``nbgrader_config.py`` and its commands are read from the README and run as
-they are (``nbgrader generate_assignment``, then ``nbgrader autograde`` on three submissions
-in one call, then ``nbgrader export``), offline and in short mode. The release must equal
-``cnnkit student``'s copy, and the scores must be: the solved notebook, full marks; the
-untouched student copy, zero for every exercise; a copy with only exercise 5 solved, exactly
-that exercise's points (each exercise is graded on its own inputs); a copy whose exercises
-1 and 4 return cnnkit's own LeNet-5 (``models.lenet5`` and an aliased import) and whose
-exercise 2 only works for the visible check's images, zero for those three exercises (the
-checks and nbgrader's hidden tests see it) and full marks for the others, although that
-copy tags its checks and exercises to be skipped when autograding.
+Notebook 04: the README's ``nbgrader_config.py`` and its commands are read from the README and
+run as they are (``nbgrader generate_assignment``, then ``nbgrader autograde`` on two
+submissions in one call, then ``nbgrader export``). The release must equal ``cnnkit student``'s
+copy; the solved notebook gets full marks, the untouched student copy zero for every exercise,
+and the autograde leaves out exactly the cells tagged ``skip-autograde``. Notebooks 01 and 02,
+one assignment with the same configuration: solved, full marks; untouched, zero.
+
+The class-scale cases (each exercise alone, typical mistakes, cnnkit's own LeNet-5 instead of
+the exercise, checks tagged to be skipped, hostile submissions) are graded in
+``deploy/tests/test_class_route.py`` (``deploy/run_tests.sh``, a step of ``.ci/run``); the
+static tests here check that every graded check has hidden tests and Spanish messages.
 """
 
 from __future__ import annotations
@@ -35,19 +36,18 @@ SOURCE = ROOT / "notebooks" / "04_ejercicio_lenet5.ipynb"
 README = (ROOT / "README.md").read_text()
 ASSIGNMENT = "lenet5"
 NOTEBOOK_ID = SOURCE.stem
-ONLY = "ej5"  # the exercise solved in the third submission
-SHORTCUTS = {  # the fourth submission: what a student may try instead of the exercise
-    "ej1": """def construir_lenet5(input_shape=(32, 32, 1), num_classes=10):
-    return models.lenet5(input_shape=input_shape, num_classes=num_classes)""",
+SHORTCUTS = {  # what a student may try instead of the exercise (deploy/tests: "atajos")
     "ej2": """def rellenar_a_32(imagenes):  # works for uint8 images only, as in the visible check
     return np.pad(imagenes, ((0, 0), (2, 2), (2, 2))).astype(np.uint8)""",
-    "ej4": """from cnnkit.models import lenet5 as red
-
-
-def construir_lenet5_moderna(input_shape=(32, 32, 1), num_classes=10):
-    return red(input_shape=input_shape, num_classes=num_classes, variant="modern")""",
 }
 POINTS = {"ej1": 3, "ej2": 2, "ej3": 2, "ej4": 2, "ej5": 1}
+# notebooks 01 and 02: one assignment, a solved and a blank submission
+BASICS = "fundamentos"
+BASICS_POINTS = {
+    "01_convolucion_y_filtros": {"ej1": 1, "ej2": 2, "ej3": 2, "ej4": 1, "ej5": 2, "ej6": 2},
+    "02_pooling_y_dimensionalidad": {"ej1": 2, "ej2": 3, "ej3": 2, "ej4": 3},
+}
+GRADED = {SOURCE.stem: POINTS, **BASICS_POINTS}  # every notebook graded with nbgrader
 
 
 def _readme_block(language: str, must_contain: str) -> str:
@@ -110,16 +110,6 @@ def _solved_only(
     return copy
 
 
-def _tag_checks(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The checks and the exercises tagged skip-autograde by the student: only the
-    gradebook's read-only, ungraded cells are skipped, so the failing checks still run."""
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") or meta.get("solution"):
-            cell.metadata.setdefault("tags", []).append(SKIP_TAG)
-    return nb
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> dict:
     """Runs the README's route once; returns the paths, the scores and the timings."""
@@ -141,15 +131,13 @@ def course(tmp_path_factory) -> dict:
     submissions = {
         "resuelto": _solved_only(release, source, set(POINTS)),
         "sin_tocar": release,
-        f"solo_{ONLY}": _solved_only(release, source, {ONLY}),
-        "atajos": _tag_checks(_solved_only(release, source, set(POINTS), SHORTCUTS)),
     }
     for student, nb in submissions.items():
         folder = course_dir / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / SOURCE.name)
     start = time.perf_counter()
-    _run(f"cd course\n{after}", root)  # one autograde call for the four submissions
+    _run(f"cd course\n{after}", root)  # one autograde call for the two submissions
     autograde_s = time.perf_counter() - start
     scores = {}
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
@@ -163,7 +151,7 @@ def course(tmp_path_factory) -> dict:
             total = gradebook.find_submission(ASSIGNMENT, student).score
             scores[student] = (total, by_exercise)
     print(
-        f"\nnbgrader: generate_assignment {generate_s:.0f} s, autograde (4 submissions, one "
+        f"\nnbgrader: generate_assignment {generate_s:.0f} s, autograde (2 submissions, one "
         f"call) + export {autograde_s:.0f} s; scores {scores}"
     )
     return {"dir": course_dir, "release": release, "source": source, "scores": scores}
@@ -195,19 +183,6 @@ def test_untouched_student_copy_gets_zero_for_every_exercise(course):
     assert total == 0
 
 
-def test_one_exercise_solved_gets_exactly_its_points(course):
-    total, by_exercise = course["scores"][f"solo_{ONLY}"]
-    assert by_exercise == {e: (p if e == ONLY else 0) for e, p in POINTS.items()}
-    assert total == POINTS[ONLY]
-
-
-def test_shortcuts_earn_nothing_and_the_other_exercises_keep_their_points(course):
-    """cnnkit's LeNet-5 in exercises 1 and 4, an exercise 2 fitted to the visible check: 0."""
-    total, by_exercise = course["scores"]["atajos"]
-    assert by_exercise == {e: (0 if e in SHORTCUTS else p) for e, p in POINTS.items()}
-    assert total == sum(p for e, p in POINTS.items() if e not in SHORTCUTS)
-
-
 def _check_cell(exercise: str, *, hidden: bool) -> str:
     source = nbformat.read(SOURCE, as_version=4)
     cell = next(c for c in source.cells if _grade_id(c) == f"{exercise}_comprobacion")
@@ -228,10 +203,11 @@ def test_hidden_tests_are_what_fails_an_exercise_fitted_to_the_visible_check(cap
         exec(_check_cell("ej2", hidden=True), namespace)
 
 
-def test_every_graded_check_has_hidden_tests():
-    source = nbformat.read(SOURCE, as_version=4)
+@pytest.mark.parametrize("stem", GRADED)
+def test_every_graded_check_has_hidden_tests(stem):
+    source = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
     checks = [c for c in source.cells if _grade_id(c).endswith("_comprobacion")]
-    assert [_grade_id(c).split("_")[0] for c in checks] == list(POINTS)
+    assert [_grade_id(c).split("_")[0] for c in checks] == list(GRADED[stem])
     for cell in checks:
         assert cell.source.count("### BEGIN HIDDEN TESTS") == 1, _grade_id(cell)
         assert cell.source.count("### END HIDDEN TESTS") == 1, _grade_id(cell)
@@ -263,9 +239,11 @@ def test_export_writes_the_same_scores(course):
     assert rows == {student: total for student, (total, _) in course["scores"].items()}
 
 
-def test_every_exercise_of_notebook_04_is_graded_by_its_checking_cell():
+@pytest.mark.parametrize("stem", GRADED)
+def test_every_exercise_is_graded_by_its_checking_cell(stem):
     """Solution cell, then (after prose) the checking cell: an autograded test with points."""
-    nb = nbformat.read(SOURCE, as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+    graded = 0
     code = [
         c
         for c in nb.cells
@@ -280,11 +258,13 @@ def test_every_exercise_of_notebook_04_is_graded_by_its_checking_cell():
                 "grade": True,
                 "grade_id": f"{exercise}_comprobacion",
                 "locked": True,
-                "points": POINTS[exercise],
+                "points": GRADED[stem][exercise],
                 "schema_version": 3,
                 "solution": False,
                 "task": False,
             }
+            graded += 1
+    assert graded == len(GRADED[stem])
     others = [
         c
         for c in nb.cells
@@ -313,14 +293,21 @@ def test_solution_markers_only_in_nbgrader_solution_cells(path):
             )
 
 
-def test_every_check_of_notebook_04_explains_its_failure_in_spanish():
-    """An ``assert`` without a message would greet a student with a bare AssertionError."""
+@pytest.mark.parametrize("stem", GRADED)
+def test_every_check_explains_its_failure_in_spanish(stem):
+    """An ``assert`` without a message would greet a student with a bare AssertionError.
+
+    Notebook 04: every cell (its sanity checks after training can fail for a student's
+    model). Notebooks 01 and 02: the graded checks (their lesson cells assert facts of the
+    worked examples, which a student's exercise cannot change)."""
     import ast
 
-    nb = nbformat.read(SOURCE, as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
     bare = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or "solution" in cell.metadata.get("tags", []):
+            continue
+        if stem != SOURCE.stem and not cell.metadata.get("nbgrader", {}).get("grade"):
             continue
         tree = ast.parse(cell.source)
         bare += [
@@ -329,3 +316,83 @@ def test_every_check_of_notebook_04_explains_its_failure_in_spanish():
             if isinstance(node, ast.Assert) and node.msg is None
         ]
     assert not bare, f"asserts without a Spanish message (cell, line): {bare}"
+
+
+@pytest.fixture(scope="module")
+def basics(tmp_path_factory) -> dict:
+    """Notebooks 01 and 02 as one assignment with the README's configuration: a solved and
+    an untouched copy, one ``generate_assignment`` and one ``autograde`` call, short mode."""
+    from nbgrader.api import Gradebook
+
+    course_dir = tmp_path_factory.mktemp("basics") / "course"
+    (course_dir / "source" / BASICS).mkdir(parents=True)
+    (course_dir / "nbgrader_config.py").write_text(
+        _readme_block("python", "# nbgrader_config.py")
+    )
+    for stem in BASICS_POINTS:
+        (course_dir / "source" / BASICS / f"{stem}.ipynb").write_bytes(
+            (ROOT / "notebooks" / f"{stem}.ipynb").read_bytes()
+        )
+    start = time.perf_counter()
+    _run(f"nbgrader generate_assignment {BASICS}", course_dir)
+    for stem, points in BASICS_POINTS.items():
+        name = f"{stem}.ipynb"
+        release = nbformat.read(course_dir / "release" / BASICS / name, as_version=4)
+        source = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+        for student, nb in (("resuelto", _solved_only(release, source, set(points))),
+                            ("sin_tocar", release)):
+            folder = course_dir / "submitted" / student / BASICS
+            folder.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, folder / name)
+    _run(f"CNNKIT_QUICK=1 nbgrader autograde {BASICS}", course_dir)
+    scores = {}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        for student in ("resuelto", "sin_tocar"):
+            scores[student] = {
+                stem: {e: gradebook.find_grade(f"{e}_comprobacion", stem, BASICS, student).score
+                       for e in points}
+                for stem, points in BASICS_POINTS.items()
+            }
+    print(f"\nnbgrader, notebooks 01 and 02: {time.perf_counter() - start:.0f} s; {scores}")
+    return {"dir": course_dir, "scores": scores}
+
+
+@pytest.mark.parametrize("stem", BASICS_POINTS)
+def test_notebooks_01_02_solved_full_marks_blank_zero(basics, stem):
+    assert basics["scores"]["resuelto"][stem] == BASICS_POINTS[stem]
+    assert sum(BASICS_POINTS[stem].values()) == 10
+    assert basics["scores"]["sin_tocar"][stem] == dict.fromkeys(BASICS_POINTS[stem], 0)
+
+
+@pytest.mark.parametrize("stem", BASICS_POINTS)
+def test_notebooks_01_02_autograde_without_errors_outside_the_exercises(basics, stem):
+    """The solved copy, autograded: no cell fails (a skipped cell leaves no NameError behind)
+    and every check prints its ✔ line."""
+    path = basics["dir"] / "autograded" / "resuelto" / BASICS / f"{stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    errors = [(_grade_id(c), o.ename) for c in nb.cells if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    ticks = [c for c in nb.cells if _grade_id(c).endswith("_comprobacion")
+             and "✔" in "".join(o.get("text", "") for o in c.outputs)]
+    assert len(ticks) == len(BASICS_POINTS[stem])
+
+
+def test_hidden_tests_of_01_reject_ops_conv2d_in_place_of_the_loops(capsys):
+    """Exercise 5 of notebook 01 asks for loops: ops.conv2d passes the visible check (it is
+    the reference) and fails the hidden tests."""
+    import numpy as np
+
+    from cnnkit import kernels, ops
+
+    cell = next(c for c in nbformat.read(ROOT / "notebooks" / "01_convolucion_y_filtros.ipynb",
+                                         as_version=4).cells
+                if _grade_id(c) == "ej5_comprobacion")
+    namespace = {"np": np, "ops": ops, "kernels": kernels}
+    exec("def correlacion_bucle_general(F, H, stride=1, padding=0):\n"
+         "    return ops.conv2d(F, H, stride=stride, padding=padding)", namespace)
+    exec(cell.source.split("### BEGIN HIDDEN TESTS")[0], namespace)
+    assert "✔ correlacion_bucle_general coincide" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="con bucles"):
+        exec(cell.source, namespace)
+    assert ops.conv2d is namespace["prueba_original"]  # the check puts ops.conv2d back

@@ -1,4 +1,5 @@
-"""Grades of notebook 04 cannot depend on training, data or time: a static check, no kernel.
+"""Grades cannot depend on training, data or time: a static check of the graded notebooks
+(01, 02 and 04), no kernel.
 
 Every name a graded check cell (hidden tests included) reads is defined in that cell, is
 the student's function of a solution cell, or comes from the notebook's import cells. So a
@@ -14,9 +15,16 @@ import builtins
 from pathlib import Path
 
 import nbformat
+import pytest
 
-SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "04_ejercicio_lenet5.ipynb"
-IMPORT_CELLS = ("lectura_02", "lectura_03")  # the canonical first cell and the imports
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+SOURCE = NOTEBOOKS / "04_ejercicio_lenet5.ipynb"
+GRADED = {  # graded notebook: how many graded checks it has
+    SOURCE: 5,
+    NOTEBOOKS / "01_convolucion_y_filtros.ipynb": 6,
+    NOTEBOOKS / "02_pooling_y_dimensionalidad.ipynb": 4,
+}
+graded_notebooks = pytest.mark.parametrize("path", GRADED, ids=[p.stem[:2] for p in GRADED])
 
 
 def _meta(cell) -> dict:
@@ -65,19 +73,25 @@ def _statements(body: list[ast.stmt]):
                 yield from _statements(handler.body)
 
 
+def _import_cells(nb) -> set[str]:
+    """The canonical first cell and the imports: the notebook's first two code cells."""
+    return {_meta(c).get("grade_id") for c in [c for c in nb.cells if c.cell_type == "code"][:2]}
+
+
 def _allowed(nb) -> set[str]:
     allowed = set(dir(builtins))
     for cell in nb.cells:
-        if _meta(cell).get("grade_id") in IMPORT_CELLS or _meta(cell).get("solution"):
+        if _meta(cell).get("grade_id") in _import_cells(nb) or _meta(cell).get("solution"):
             allowed |= _top_level(ast.parse(cell.source))
     return allowed
 
 
-def test_graded_checks_read_only_their_own_names_the_imports_and_the_student_functions():
-    nb = nbformat.read(SOURCE, as_version=4)
+@graded_notebooks
+def test_graded_checks_read_only_their_own_names_the_imports_and_the_student_functions(path):
+    nb = nbformat.read(path, as_version=4)
     allowed = _allowed(nb)
     checks = [c for c in nb.cells if _meta(c).get("grade")]
-    assert len(checks) == 5
+    assert len(checks) == GRADED[path]
     for cell in checks:
         tree = ast.parse(cell.source)
         read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
@@ -101,20 +115,22 @@ def _skipped(cell) -> bool:
     return SKIP_TAG in cell.metadata.get("tags", [])
 
 
-def test_cells_skipped_when_autograding_are_read_only_and_ungraded():
-    nb = nbformat.read(SOURCE, as_version=4)
+@graded_notebooks
+def test_cells_skipped_when_autograding_are_read_only_and_ungraded(path):
+    nb = nbformat.read(path, as_version=4)
     skipped = [c for c in nb.cells if _skipped(c)]
-    assert skipped, "notebook 04 tags its trainings and figures skip-autograde"
+    assert skipped, "the graded notebooks tag their trainings and figures skip-autograde"
     for cell in skipped:
         meta = _meta(cell)
         assert cell.cell_type == "code" and meta.get("locked"), meta.get("grade_id")
         assert not meta.get("grade") and not meta.get("solution"), meta["grade_id"]
 
 
-def test_no_cell_that_runs_when_autograding_reads_what_a_skipped_cell_computes():
+@graded_notebooks
+def test_no_cell_that_runs_when_autograding_reads_what_a_skipped_cell_computes(path):
     """The cells that still run (imports, exercises, checks, the rest) need no skipped cell,
     so the autograded notebook has no NameError and every check runs as in a full run."""
-    nb = nbformat.read(SOURCE, as_version=4)
+    nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"
             and "solution" not in c.metadata.get("tags", [])]  # removed from the release
     defined = set(dir(builtins))
