@@ -36,6 +36,9 @@ c.GenerateAssignment.preprocessors = [
 # where it is a graded check, and the notebook goes on.
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.Execute.timeout = 60
+# nbclient waits 4 s by default for a cell's output messages and then fails the whole
+# submission (raise_on_iopub_timeout): on a starved machine TensorFlow's import took longer.
+c.Execute.iopub_timeout = 60
 # A submission that prints megabytes keeps its first 200 lines per output in the
 # autograded notebook and in the feedback.
 c.LimitOutput.max_lines = 200
