@@ -1,8 +1,9 @@
 """Grading time of notebook 04 with nbgrader: seconds per submission and for a simulated class.
 
-Grades a simulated class (``deploy/tests/simulated_class.py``: the 17 kinds of submission,
+Grades a simulated class (``deploy/tests/simulated_class.py``: the 18 kinds of submission,
 ``--copies`` times each) in a temporary course made with ``deploy/nbgrader_config.py``, in the
-mode that configuration grades in (short mode, ``CNNKIT_QUICK=1``, 60 s per cell), with
+mode that configuration grades in (short mode, ``CNNKIT_QUICK=1``, 60 s per cell, the cells
+tagged ``skip-autograde`` left out by ``cnnkit.grading.execute.SkippingExecute``), with
 ``python -m cnnkit.grading autograde`` and ``--workers`` processes. As root, submissions run
 in the sandboxed kernel (one uid per worker), as in production; otherwise in the plain kernel.
 
@@ -113,7 +114,8 @@ def measure(copies: int, workers: int, kinds: set[str] | None = None) -> tuple[l
         normal = [r.seconds for s, r in results.items() if expected[s].student != "bucle"]
         lines += [
             f"load average at end: {_load()}",
-            f"mode: CNNKIT_QUICK=1, Execute.timeout 60 s, sandboxed kernel: "
+            f"mode: CNNKIT_QUICK=1, Execute.timeout 60 s, cells tagged skip-autograde left "
+            f"out, sandboxed kernel: "
             f"{'yes' if sandbox else 'no (not root)'}",
             f"class: {n} submissions ({copies} x {n // copies} kinds), {workers} workers",
             f"class wall time: {wall:.0f} s; {wall / n:.1f} s per submission (wall / count)",
@@ -143,7 +145,7 @@ def measure(copies: int, workers: int, kinds: set[str] | None = None) -> tuple[l
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--copies", type=int, default=2, help="copies of the 17 kinds")
+    parser.add_argument("--copies", type=int, default=2, help="copies of the 18 kinds")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--kinds", default="", help="only these kinds, comma-separated "

@@ -7,6 +7,8 @@ from pathlib import Path
 from nbconvert.preprocessors import TagRemovePreprocessor
 from nbgrader.converters import GenerateAssignment
 
+from cnnkit.grading.execute import autograde_preprocessors
+
 c = get_config()  # noqa: F821 (nbgrader defines it)
 HERE = Path(__file__).resolve().parent
 
@@ -27,10 +29,16 @@ c.GenerateAssignment.preprocessors = [
     *GenerateAssignment.class_traits()["preprocessors"].default(),
 ]
 
-# Autograde in short mode (CNNKIT_QUICK=1 in the environment of nbgrader): every cell of
-# notebook 04 takes seconds, so a cell that runs 60 s is a loop; it is interrupted, scores
-# zero where it is a graded check, and the notebook goes on.
+# Autograde in short mode (CNNKIT_QUICK=1 in the environment of nbgrader), without the
+# read-only cells tagged skip-autograde (trainings, evaluations, figures: no graded check
+# reads what they compute; the feedback shows a one-line note under each). Every cell that
+# runs takes seconds, so a cell that runs 60 s is a loop; it is interrupted, scores zero
+# where it is a graded check, and the notebook goes on.
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.Execute.timeout = 60
+# nbclient waits 4 s by default for a cell's output messages and then fails the whole
+# submission (raise_on_iopub_timeout): on a starved machine TensorFlow's import took longer.
+c.Execute.iopub_timeout = 60
 # A submission that prints megabytes keeps its first 200 lines per output in the
 # autograded notebook and in the feedback.
 c.LimitOutput.max_lines = 200

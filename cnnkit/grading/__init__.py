@@ -8,6 +8,8 @@ Instructors' tools (they need the ``instructor`` extra, i.e. nbgrader):
   uid that cannot read ``source/`` or write the gradebook.
 - :class:`cnnkit.grading.moodle.MoodleCollector`: ``nbgrader zip_collect`` for the zip of
   Moodle's "Download all submissions".
+- :class:`cnnkit.grading.execute.SkippingExecute`: nbgrader's autograde execution without the
+  read-only cells tagged ``skip-autograde`` (trainings, figures) that no grade depends on.
 
 The command line is ``python -m cnnkit.grading --help``; ``deploy/`` holds the course's
 ``nbgrader_config.py`` and ``jupyterhub_config.py``.

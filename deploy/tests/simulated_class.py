@@ -130,6 +130,16 @@ def fill(
     return copy
 
 
+def _tag_checks(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Checks and exercises tagged skip-autograde by the student: only the cells that the
+    gradebook records as read-only and ungraded are skipped, so the checks still run."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") or meta.get("solution"):
+            cell.metadata.setdefault("tags", []).append("skip-autograde")
+    return nb
+
+
 def _only(*exercises: str) -> dict[str, int]:
     return {e: (p if e in exercises else 0) for e, p in POINTS.items()}
 
@@ -172,7 +182,8 @@ def simulated_class(
         Submission("resuelto", fill(release, source), dict(POINTS)),
         Submission("sin_tocar", release, _only()),
         *(Submission(f"solo_{e}", fill(release, source, solved=(e,)), _only(e)) for e in ALL),
-        Submission("atajos", fill(release, source, written=SHORTCUTS), _without(*SHORTCUTS)),
+        Submission("atajos", _tag_checks(fill(release, source, written=SHORTCUTS)),
+                   _without(*SHORTCUTS), notes=["checks and exercises tagged skip-autograde"]),
         Submission("errores_a", mistakes(*typical_a), wrong(*typical_a)),
         Submission("errores_b", mistakes(*typical_b), wrong(*typical_b)),
         Submission("errores_c", mistakes(*typical_c), wrong(*typical_c)),

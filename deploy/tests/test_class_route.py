@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -130,7 +131,7 @@ def _route(base: Path, times: dict[str, float]):
         by_kind = {s.student: s for s in submissions}
         expected: dict[str, Submission] = {}
         student_flags = [f"--Exchange.root={exchange}", "--course=cnn"]
-        for account, kind in zip(ACCOUNTS, EXCHANGE_KINDS, strict=True):
+        def hand_in(account: str, work: Submission) -> None:
             home = homes / account
             home.mkdir(mode=0o700)
             os.chown(home, pwd.getpwnam(account).pw_uid, pwd.getpwnam(account).pw_gid)
@@ -139,10 +140,16 @@ def _route(base: Path, times: dict[str, float]):
                  student_env, user=account)
             fetched = home / ASSIGNMENT / NOTEBOOK
             assert nbformat.read(fetched, as_version=4) == release, account
-            nbformat.write(by_kind.pop(kind).notebook, fetched)  # the student's work
+            nbformat.write(work.notebook, fetched)  # the student's work
             _run(["nbgrader", "submit", ASSIGNMENT, *student_flags], home, student_env,
                  user=account)
-            expected[account] = _as(account, [s for s in submissions if s.student == kind][0])
+
+        works = {account: by_kind.pop(kind) for account, kind in
+                 zip(ACCOUNTS, EXCHANGE_KINDS, strict=True)}
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # two students at a time
+            list(pool.map(hand_in, works, works.values()))
+        for account, work in works.items():
+            expected[account] = _as(account, work)
         _run(["nbgrader", "collect", ASSIGNMENT], course, env)
         times["exchange route (8 students)"] = time.perf_counter() - start
 

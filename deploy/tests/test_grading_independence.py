@@ -1,4 +1,5 @@
-"""Grades of notebook 04 cannot depend on training, data or time: a static check, no kernel.
+"""Grades cannot depend on training, data or time: a static check of the graded notebooks,
+no kernel.
 
 Every name a graded check cell (hidden tests included) reads is defined in that cell, is
 the student's function of a solution cell, or comes from the notebook's import cells. So a
@@ -14,9 +15,14 @@ import builtins
 from pathlib import Path
 
 import nbformat
+import pytest
 
-SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "04_ejercicio_lenet5.ipynb"
-IMPORT_CELLS = ("lectura_02", "lectura_03")  # the canonical first cell and the imports
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+SOURCE = NOTEBOOKS / "04_ejercicio_lenet5.ipynb"
+GRADED = {  # graded notebook: how many graded checks it has
+    SOURCE: 5,
+}
+graded_notebooks = pytest.mark.parametrize("path", GRADED, ids=[p.stem[:2] for p in GRADED])
 
 
 def _meta(cell) -> dict:
@@ -35,13 +41,15 @@ def _defined(tree: ast.AST) -> set[str]:
             names.add((node.asname or node.name).split(".")[0])
         elif isinstance(node, ast.Lambda):
             names.update(a.arg for a in node.args.args)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
     return names
 
 
 def _top_level(tree: ast.Module) -> set[str]:
     """Names a cell defines for the cells after it (not its functions' local names)."""
     names = set()
-    for node in tree.body:
+    for node in _statements(tree.body):
         if isinstance(node, ast.FunctionDef | ast.ClassDef):
             names.add(node.name)
         elif isinstance(node, ast.Import | ast.ImportFrom):
@@ -52,19 +60,36 @@ def _top_level(tree: ast.Module) -> set[str]:
     return names
 
 
+def _statements(body: list[ast.stmt]):
+    """The statements of a cell's top level, inside try / if / with / for blocks too."""
+    for node in body:
+        yield node
+        if not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.Lambda):
+            for block in ("body", "orelse", "finalbody"):
+                yield from _statements(getattr(node, block, []))
+            for handler in getattr(node, "handlers", []):
+                yield from _statements(handler.body)
+
+
+def _import_cells(nb) -> set[str]:
+    """The canonical first cell and the imports: the notebook's first two code cells."""
+    return {_meta(c).get("grade_id") for c in [c for c in nb.cells if c.cell_type == "code"][:2]}
+
+
 def _allowed(nb) -> set[str]:
     allowed = set(dir(builtins))
     for cell in nb.cells:
-        if _meta(cell).get("grade_id") in IMPORT_CELLS or _meta(cell).get("solution"):
+        if _meta(cell).get("grade_id") in _import_cells(nb) or _meta(cell).get("solution"):
             allowed |= _top_level(ast.parse(cell.source))
     return allowed
 
 
-def test_graded_checks_read_only_their_own_names_the_imports_and_the_student_functions():
-    nb = nbformat.read(SOURCE, as_version=4)
+@graded_notebooks
+def test_graded_checks_read_only_their_own_names_the_imports_and_the_student_functions(path):
+    nb = nbformat.read(path, as_version=4)
     allowed = _allowed(nb)
     checks = [c for c in nb.cells if _meta(c).get("grade")]
-    assert len(checks) == 5
+    assert len(checks) == GRADED[path]
     for cell in checks:
         tree = ast.parse(cell.source)
         read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
@@ -79,3 +104,53 @@ def test_the_allowed_names_exclude_what_the_notebook_computes():
     assert {"construir_lenet5", "preparar_problema", "check_lenet", "np", "keras"} <= allowed
     for computed in ("x_train", "x_train_32", "historial_clasica", "acierto_moderna", "EPOCAS"):
         assert computed not in allowed
+
+
+SKIP_TAG = "skip-autograde"  # cnnkit.grading.execute.SKIP_TAG (no nbgrader import here)
+
+
+def _skipped(cell) -> bool:
+    return SKIP_TAG in cell.metadata.get("tags", [])
+
+
+@graded_notebooks
+def test_cells_skipped_when_autograding_are_read_only_and_ungraded(path):
+    nb = nbformat.read(path, as_version=4)
+    skipped = [c for c in nb.cells if _skipped(c)]
+    assert skipped, "the graded notebooks tag their trainings and figures skip-autograde"
+    for cell in skipped:
+        meta = _meta(cell)
+        assert cell.cell_type == "code" and meta.get("locked"), meta.get("grade_id")
+        assert not meta.get("grade") and not meta.get("solution"), meta["grade_id"]
+
+
+@graded_notebooks
+def test_no_cell_that_runs_when_autograding_reads_what_a_skipped_cell_computes(path):
+    """The cells that still run (imports, exercises, checks, the rest) need no skipped cell,
+    so the autograded notebook has no NameError and every check runs as in a full run."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"
+            and "solution" not in c.metadata.get("tags", [])]  # removed from the release
+    defined = set(dir(builtins))
+    for cell in code:
+        if _skipped(cell):
+            continue
+        tree = ast.parse(cell.source)
+        read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Load)}
+        missing = read - defined - _defined(tree)
+        assert not missing, f"{_meta(cell)['grade_id']} reads {sorted(missing)}, computed " \
+            "only by cells skipped when autograding"
+        defined |= _top_level(tree)
+
+
+def test_the_skipped_cells_are_the_trainings_and_figures():
+    """What the test above would catch: the check of the classic model's accuracy reads
+    the training's result, so it cannot run if the training is skipped."""
+    nb = nbformat.read(SOURCE, as_version=4)
+    by_id = {_meta(c).get("grade_id"): c for c in nb.cells}
+    for grade_id in ("lectura_22", "lectura_23", "lectura_29", "lectura_37"):
+        assert _skipped(by_id[grade_id]), grade_id
+    assert "acierto_clasica" in by_id["lectura_23"].source
+    for grade_id in ("lectura_02", "lectura_03", "lectura_13", "ej1_comprobacion"):
+        assert not _skipped(by_id[grade_id]), grade_id
