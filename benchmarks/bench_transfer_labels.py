@@ -11,6 +11,10 @@ seconds; the last row the wall time of the whole run.
 
     .venv/bin/python benchmarks/bench_transfer_labels.py           # full run, ~70 min on 2 cores
     .venv/bin/python benchmarks/bench_transfer_labels.py --quick    # smoke run, seconds
+    .venv/bin/python benchmarks/bench_transfer_labels.py --recipes lite0_scratch --sizes 100 \
+        --seeds 3                                                   # a control alone
+    .venv/bin/python benchmarks/bench_transfer_labels.py --recipes extractor_full
+    .venv/bin/python benchmarks/bench_transfer_labels.py --bn-diagnosis --seeds 3
     .venv/bin/python benchmarks/bench_transfer_labels.py --resume results/FILE.jsonl   # go on
     .venv/bin/python benchmarks/bench_transfer_labels.py --summary results/FILE.jsonl
 
@@ -29,6 +33,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from cnnkit.experiments import read_rows  # noqa: E402
 from cnnkit.experiments.records import summary  # noqa: E402
 from cnnkit.experiments.transfer_labels import (  # noqa: E402, F401  (the tests use them)
+    CONTROLS,
     GRIDS,
     SIZES,
     VARIANTS,
@@ -56,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--no-variants", action="store_true")
+    parser.add_argument("--recipes", nargs="+", default=None,
+                        help="run only these recipes (base, a variant, or a control: "
+                             "lite0_scratch, extractor_full), no combination step")
+    parser.add_argument("--bn-diagnosis", action="store_true",
+                        help="run cnnkit.experiments.bn_diagnosis instead (seeds 0 .. --seeds-1 "
+                             "at 100 labels)")
     parser.add_argument("--quick", action="store_true",
                         help="the 3,000-image sample, 200 test images, 4 steps, 1 seed, the "
                              "first size, no tuning (the middle rate of each grid): checks that "
@@ -77,11 +88,22 @@ def main(argv: list[str] | None = None) -> None:
     out = args.resume or args.out
     if out is None:
         stamp = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
-        out = RESULTS / f"transfer_labels_{'quick_' if args.quick else ''}{stamp}.jsonl"
+        kind = "bn_diagnosis" if args.bn_diagnosis else "transfer_labels"
+        out = RESULTS / f"{kind}_{'quick_' if args.quick else ''}{stamp}.jsonl"
     try:
+        if args.bn_diagnosis:
+            from cnnkit.experiments import bn_diagnosis
+
+            if args.resume:
+                raise SystemExit("bench_transfer_labels: --bn-diagnosis cannot --resume")
+            rows = bn_diagnosis.run(out, seeds=range(args.seeds), quick=args.quick,
+                                    quiet=args.quiet)
+            print(f"rows written to {out}")
+            return
         rows = run(out, sizes=args.sizes, seeds=args.seeds, variants=not args.no_variants,
-                   quick=args.quick, quiet=args.quiet, resume=args.resume is not None)
-    except (FileExistsError, RuntimeError) as error:
+                   recipes=args.recipes, quick=args.quick, quiet=args.quiet,
+                   resume=args.resume is not None)
+    except (FileExistsError, RuntimeError, ValueError) as error:
         raise SystemExit(f"bench_transfer_labels: {error}") from None
     if not args.quiet:
         print(summary(rows))

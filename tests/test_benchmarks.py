@@ -137,10 +137,10 @@ def test_the_stored_run_is_complete_and_consistent(labels, stored):
 
 # -- the stored runs ship in the package; the statistics on rows with a known answer --------
 PACKAGE_RESULTS = BENCHMARKS.parent / "cnnkit" / "experiments" / "results"
-# Notebooks 03 and 05 still read these copies through ../benchmarks/results until they are
-# re-run with the lines that read cnnkit.experiments (pending re-run). Then delete the copies
-# and this list: the copies must stay byte-identical to the package's files until then.
-PENDING_COPIES = ("fashion_mnist_2cpu_2026-11-23.txt", "transfer_labels.jsonl")
+# Notebook 03 still reads this copy through ../benchmarks/results until it is re-run with the
+# lines that read cnnkit.experiments (pending re-run). Then delete the copy and this list: it
+# must stay byte-identical to the package's file until then.
+PENDING_COPIES = ("fashion_mnist_2cpu_2026-11-23.txt",)
 # The stored full runs, as committed: an edited stored accuracy fails here. Adopting a new
 # run means replacing the file and this hash in the same reviewed commit.
 STORED_SHA256 = {
@@ -161,7 +161,7 @@ def test_stored_runs_are_the_committed_ones():
 
 
 @pytest.mark.parametrize("name", PENDING_COPIES)
-def test_pending_copies_for_notebooks_03_and_05_equal_the_package_data(name):
+def test_pending_copies_for_notebook_03_equal_the_package_data(name):
     assert (BENCHMARKS / "results" / name).read_bytes() == (PACKAGE_RESULTS / name).read_bytes()
 
 
@@ -204,3 +204,69 @@ def test_a_full_run_refuses_short_mode(labels, tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="CNNKIT_QUICK is set"):
         labels.main(["--sizes", "100", "--seeds", "1", "--out", str(tmp_path / "full.jsonl")])
     assert not (tmp_path / "full.jsonl").exists()
+
+
+# -- the controls and the BN diagnosis (notebook 05) ------------------------------------------
+def test_controls_change_one_thing_and_train_only_the_option_they_control(labels):
+    from cnnkit.experiments.transfer_recipes import recipe_named
+
+    lite, full = recipe_named("lite0_scratch"), recipe_named("extractor_full")
+    assert lite == labels.Recipe("lite0_scratch", scratch_model="efficientnet_lite0")
+    assert full == labels.Recipe("extractor_full", extractor_full=True)
+    assert labels.options_for(lite) == ("scratch",)
+    assert labels.options_for(full) == ("extractor",)
+    with pytest.raises(ValueError, match="lite0_scratch"):
+        recipe_named("lite0")
+    with pytest.raises(ValueError, match="scratch_model"):
+        labels.Recipe("x", scratch_model="resnet50")
+
+
+def test_an_unknown_recipe_on_the_command_line_is_refused_before_anything_runs(labels, tmp_path):
+    out = tmp_path / "run.jsonl"
+    with pytest.raises(SystemExit, match="must be one of"):
+        labels.main(["--recipes", "no_such_recipe", "--out", str(out), "--quiet"])
+    assert not out.exists()
+
+
+def test_the_bn_diagnosis_never_overwrites_a_file(labels, tmp_path):
+    taken = tmp_path / "bn.jsonl"
+    taken.write_text("{}\n")
+    with pytest.raises(SystemExit, match="exists"):
+        labels.main(["--bn-diagnosis", "--quick", "--quiet", "--out", str(taken)])
+    assert taken.read_text() == "{}\n"
+
+
+def test_variance_change_on_statistics_with_a_known_answer():
+    import numpy as np
+
+    from cnnkit.experiments.bn_diagnosis import variance_change
+
+    # channel gains sqrt((v0 + eps) / (v1 + eps)) with eps = 0.01: 1, 2, sqrt(101) and 1
+    before = [np.array([1.0, 3.99]), np.array([1.0, 0.5])]
+    after = [np.array([1.0, 0.99]), np.array([0.0, 0.5])]
+    change = variance_change(before, after, [0.01, 0.01])
+    assert change == {"channels": 4, "near_constant": 1, "amplified_10x": 1,
+                      "max_gain": round(101**0.5, 1), "median_gain": 1.5}
+    with pytest.raises(ValueError):  # a layer missing on one side is refused
+        variance_change(before, after[:1], [0.01, 0.01])
+
+
+def _accuracies(rows, recipe, option, n=100):
+    return {r["seed"]: r["accuracy"] for r in rows if r["kind"] == "test"
+            and (r["recipe"], r["option"], r["n"]) == (recipe, option, n)}  # fmt: skip
+
+
+def test_the_numbers_notebook_05_quotes_follow_from_the_stored_rows(stored):
+    from cnnkit.experiments.records import paired_difference, summary
+
+    # the stored full run as README.md quotes it: an edited accuracy or a broken pairing fails
+    lines = summary(stored).splitlines()
+    assert "base 100 finetune: 0.7390 (5); - scratch +6.33 [+5.06, +7.60]" in lines
+    assert "res160 100 finetune: 0.7643 (5); - scratch +8.86 [+6.33, +11.39]" in lines
+    fine = _accuracies(stored, "bn_reestimate", "finetune")
+    assert [fine[s] for s in range(5)] == [0.1, 0.7059, 0.1, 0.2982, 0.1]
+    scratch = _accuracies(stored, "base", "scratch")
+    res160 = _accuracies(stored, "res160", "finetune")
+    mean, low, high = paired_difference([res160[s] for s in range(5)],
+                                        [scratch[s] for s in range(5)])
+    assert low < 10 < high  # the interval of the best variant contains 10 points

@@ -277,7 +277,7 @@ def test_check_install_keeps_the_pending_notebooks_explicit():
                                                   "check_install.py")  # fmt: skip
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert set(module.PENDING) == {"03", "05", "06"}
+    assert set(module.PENDING) == {"03", "06"}
     assert all(reason.startswith("re-run pending") for reason in module.PENDING.values())
     for key in module.PENDING:
         cells = json.loads(next((ROOT / "notebooks").glob(f"{key}_*.ipynb")).read_text())["cells"]

@@ -6,7 +6,10 @@ copied). The scripts in the repository's ``benchmarks/`` folder are command-line
 over the same code.
 
 - :mod:`cnnkit.experiments.transfer_labels`: labelled examples on Fashion-MNIST, from
-  scratch against ImageNet transfer learning (notebook 05). Needs TensorFlow.
+  scratch against ImageNet transfer learning (notebook 05). Needs TensorFlow. Its recipes,
+  variants, controls and decision rules: :mod:`cnnkit.experiments.transfer_recipes`.
+- :mod:`cnnkit.experiments.bn_diagnosis`: what re-estimating batch normalisation on the
+  labelled images does to that experiment's fine-tuning (notebook 05).
 - :mod:`cnnkit.experiments.records`: the JSON-lines rows an experiment writes, and the
   statistics of a stored run (paired differences with 95 % intervals).
 - :func:`results_path`: the stored full runs, shipped inside the package::
@@ -27,8 +30,8 @@ from typing import Any
 __all__ = ["RESULTS", "read_rows", "results_path", "stored_results"]
 
 RESULTS = Path(__file__).parent / "results"
-_SUBMODULES = frozenset({"records", "transfer_labels", "families", "degradation", "gradients",
-                         "steps"})
+_SUBMODULES = frozenset({"records", "transfer_labels", "transfer_recipes", "bn_diagnosis",
+                         "families", "degradation", "gradients", "steps"})
 
 
 def stored_results() -> list[str]:

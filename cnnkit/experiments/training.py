@@ -54,16 +54,28 @@ def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
 
 
 def train_scratch(x, y, rate: float, seed: int, steps: int, batch: int, *, augment: bool,
-                  schedule: Schedule, eager: bool = False) -> keras.Model:
-    """The small CNN with random weights, every layer trained for ``steps`` steps."""
+                  schedule: Schedule, eager: bool = False, model: str = "cnnkit_fashion5",
+                  resolution: int = 96) -> keras.Model:
+    """A CNN with random weights, every layer trained for ``steps`` steps.
+
+    ``model`` is the small CNN of notebook 05 (``"cnnkit_fashion5"``, on the 28x28 images)
+    or EfficientNet-Lite0 (``"efficientnet_lite0"``, the images resized to ``resolution``
+    inside the model, as for transfer): the control with the transfer options' architecture.
+    Its batch normalisation is trainable, so it trains in training mode.
+    """
     _tensorflow()
     keras.utils.set_random_seed(seed)
-    model = transfer.transfer_model(transfer.backbone("cnnkit_fashion5", weights=None), 10,
-                                    augment=augmentation() if augment else None)
-    _compile(model, rate, steps, schedule, eager)
-    model.fit(_images(x, y, seed, batch), epochs=1, steps_per_epoch=steps, verbose=0,
-              shuffle=False)
-    return model
+    if model == "cnnkit_fashion5":
+        net = transfer.transfer_model(transfer.backbone(model, weights=None), 10,
+                                      augment=augmentation() if augment else None)
+    else:
+        bb = transfer.backbone(model, input_shape=(resolution, resolution, 3), weights=None)
+        net = transfer.transfer_model(bb, 10, input_shape=(28, 28, 1),
+                                      augment=augmentation() if augment else None)
+    _compile(net, rate, steps, schedule, eager)
+    net.fit(_images(x, y, seed, batch), epochs=1, steps_per_epoch=steps, verbose=0,
+            shuffle=False)
+    return net
 
 
 def train_head(f: np.ndarray, y: np.ndarray, rate: float, seed: int, steps: int, batch: int,
@@ -132,11 +144,12 @@ class Lite:
         return self.features.predict(ds, verbose=0)
 
     def fine_tune(self, head: keras.Model, x, y, rate: float, seed: int, steps: int,
-                  batch: int, *, schedule: Schedule, eager: bool = False) -> None:
+                  batch: int, *, schedule: Schedule, eager: bool = False,
+                  callbacks: list | None = None) -> None:
         """Copy the head into the model, unfreeze the backbone (BN stays frozen) and train."""
         self.model.get_layer("predictions").set_weights(head.layers[-1].get_weights())
         transfer.unfreeze(self.model)
         keras.utils.set_random_seed(seed)
         _compile(self.model, rate, steps, schedule, eager)
         self.model.fit(_images(x, y, seed, batch), epochs=1, steps_per_epoch=steps, verbose=0,
-                       shuffle=False)
+                       shuffle=False, callbacks=callbacks)

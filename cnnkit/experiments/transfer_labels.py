@@ -5,96 +5,57 @@ Three options, each trained with the same number of gradient steps on n labelled
 
 - ``scratch``: the small CNN of notebook 05 (``backbone("cnnkit_fashion5", weights=None)``),
   random weights, all of it trained;
-- ``extractor``: EfficientNet-Lite0 with its ImageNet weights, frozen, and a new Dense head;
+- ``extractor``: EfficientNet-Lite0 with its ImageNet weights, frozen, and a new Dense head,
+  trained for the first half of the steps (scored there);
 - ``finetune``: the extractor's model, then the whole backbone unfrozen (batch
-  normalisation stays frozen) and trained on.
+  normalisation stays frozen) and trained for the other half.
 
 Tuning: each option's learning rate is chosen from three candidates by 2-fold stratified
 cross-validation on the labelled images of the first draw (seed 0) of each size, never on
 test; the chosen rate is then used for every seed. Every option and every variant gets that
 same budget (3 candidates x 2 folds). Each seed draws other labelled images and other
-initial weights; the options of one seed share the draw, so their differences are paired.
+initial weights; the options of one seed share the draw, so their differences are paired
+(also across runs: the draw of a seed depends only on n and the seed).
 
-Variants at 100 labels, each one change from the base recipe (resolution 96, cosine
-decay): input resolution 160, batch-normalisation statistics re-estimated on the labelled
-images then frozen, augmentation with twice the fine-tuning steps (and the same for
-scratch), a linear warm-up before the cosine decay, and intermediate-layer features for
-the extractor. When more than one change beats the base fine-tuning on test (paired 95 %
-interval above 0), a last variant combines them (:func:`combined`).
-
+The recipes (the base one, the one-change variants at 100 labels, the controls) and the
+rule that combines the variants that helped are in :mod:`cnnkit.experiments.transfer_recipes`.
 :func:`run` writes the rows (:mod:`cnnkit.experiments.records`); notebook 05 runs it reduced
-and reads the stored full run with ``cnnkit.experiments.read_rows("transfer_labels.jsonl")``.
-The training itself (``tf.data``) needs the TensorFlow backend.
+and reads the stored full runs with ``cnnkit.experiments.read_rows(...)``. The training
+itself (``tf.data``) needs the TensorFlow backend.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import keras
 import numpy as np
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from cnnkit import data, transfer
 from cnnkit._mode import QUICK_ENV, is_quick
-from cnnkit.experiments.records import Recorder, machine, paired_difference
+from cnnkit.experiments.records import Recorder, machine
 from cnnkit.experiments.training import Lite, accuracy, head_accuracy, train_head, train_scratch
-
-__all__ = ["GRIDS", "VARIANTS", "Recipe", "combined", "helped", "options_for", "run",
-           "schedule", "steps_for"]  # fmt: skip
-
-BATCH = 32
-GRIDS = {  # learning-rate candidates, three per option
-    "scratch": (1e-3, 3e-3, 1e-2),
-    "extractor": (1e-3, 3e-3, 1e-2),
-    "finetune": (1e-4, 3e-4, 1e-3),
-}
-SIZES = (100, 50, 500, 1000)
-
-
-@dataclasses.dataclass(frozen=True)
-class Recipe:
-    """One way to train; ``base`` is the reference, every variant changes one field."""
-
-    name: str = "base"
-    resolution: int = 96
-    bn_reestimate: bool = False
-    augment: bool = False
-    finetune_factor: int = 1  # fine-tuning steps = factor x half the scratch steps
-    warmup: bool = False
-    features: str = "top"  # or "intermediate" (extractor only)
-
-
-VARIANTS = (
-    Recipe("res160", resolution=160),
-    Recipe("bn_reestimate", bn_reestimate=True),
-    Recipe("augment_long", augment=True, finetune_factor=2),
-    Recipe("warmup", warmup=True),
-    Recipe("intermediate", features="intermediate"),
+from cnnkit.experiments.transfer_recipes import (
+    BATCH,
+    CONTROLS,
+    GRIDS,
+    SIZES,
+    VARIANTS,
+    Recipe,
+    combined,
+    helped,
+    options_for,
+    recipe_named,
+    schedule,
+    steps_for,
 )
 
-
-def steps_for(n: int, quick: bool) -> int:
-    """Gradient steps of the scratch model (the two transfer stages split them).
-
-    Example:
-        >>> steps_for(100, quick=False), steps_for(5000, quick=False), steps_for(100, quick=True)
-        (300, 471, 4)
-    """
-    return 4 if quick else max(300, 3 * math.ceil(n / BATCH))
-
-
-def schedule(rate: float, steps: int, warmup: bool) -> keras.optimizers.schedules.CosineDecay:
-    """Cosine decay to 0 over ``steps``; with ``warmup``, a linear ramp over the first 10 %."""
-    if not warmup:
-        return keras.optimizers.schedules.CosineDecay(rate, decay_steps=steps)
-    ramp = max(1, steps // 10)
-    return keras.optimizers.schedules.CosineDecay(
-        0.0, decay_steps=steps - ramp, warmup_target=rate, warmup_steps=ramp)
+__all__ = ["CONTROLS", "GRIDS", "SIZES", "VARIANTS", "Recipe", "combined", "draw", "helped",
+           "options_for", "recipe_named", "run", "schedule", "steps_for", "tune"]  # fmt: skip
 
 
 def _fit_options(recipe: Recipe, eager: bool) -> dict[str, Any]:
@@ -115,8 +76,9 @@ def _transfer_scores(recipe, x, y, xv, yv, seed, steps, extractor_rates, finetun
     if recipe.bn_reestimate:
         lite.reestimate_bn(x)
     half = steps // 2
+    head_steps = steps if recipe.extractor_full else half
     f, fv = lite.feats(x), (lite.feats(xv) if eval_feats is None else eval_feats)
-    heads = [train_head(f, y, r, seed, half, BATCH, **fit) for r in extractor_rates]
+    heads = [train_head(f, y, r, seed, head_steps, BATCH, **fit) for r in extractor_rates]
     out = {"extractor": [head_accuracy(h, fv, yv) for h in heads], "finetune": []}
     seconds = {"extractor": (time.perf_counter() - start) / len(heads)}
     start = time.perf_counter()
@@ -134,6 +96,7 @@ def _transfer_scores(recipe, x, y, xv, yv, seed, steps, extractor_rates, finetun
 def _scratch(recipe: Recipe, x, y, rate, seed, steps, eager):
     total = steps * (recipe.finetune_factor if recipe.augment else 1)
     return train_scratch(x, y, rate, seed, total, BATCH, augment=recipe.augment,
+                         model=recipe.scratch_model, resolution=recipe.resolution,
                          **_fit_options(recipe, eager))
 
 
@@ -146,6 +109,8 @@ def tune(recipe: Recipe, x, y, seed: int, steps: int, options: tuple[str, ...], 
             for i, rate in enumerate(GRIDS["scratch"]):
                 model = _scratch(recipe, x[tr], y[tr], rate, seed, steps, eager)
                 cv["scratch"][i] += accuracy(model, x[va], y[va]) / len(folds)
+        if "extractor" not in cv:
+            continue
         got, _ = _transfer_scores(recipe, x[tr], y[tr], x[va], y[va], seed, steps,
                                   GRIDS["extractor"], (), eager)
         cv["extractor"] += np.array(got["extractor"]) / len(folds)
@@ -173,6 +138,8 @@ def _test_runs(recipe, n, seed, chosen, job, steps, options):
         start = time.perf_counter()
         model = _scratch(recipe, x, y, chosen["scratch"], seed, steps, job["eager"])
         rows.append(("scratch", accuracy(model, *job["test"]), time.perf_counter() - start))
+    if "extractor" not in options:
+        return _test_rows(recipe, n, seed, chosen, rows)
     key = (recipe.resolution, recipe.features)
     feats = None if recipe.bn_reestimate else job["cache"].get(key)
     if feats is None and not recipe.bn_reestimate:
@@ -182,58 +149,16 @@ def _test_runs(recipe, n, seed, chosen, job, steps, options):
     got, seconds = _transfer_scores(recipe, x, y, *job["test"], seed, steps,
                                     (chosen["extractor"],), fine, job["eager"], eval_feats=feats)
     rows += [(o, got[o][0], seconds[o]) for o in ("extractor", "finetune") if got[o]]
+    return _test_rows(recipe, n, seed, chosen, rows)
+
+
+def _test_rows(recipe: Recipe, n: int, seed: int, chosen: dict, rows: list) -> list[dict]:
     return [{"kind": "test", "recipe": recipe.name, "n": n, "seed": seed, "option": o,
              "rate": chosen[o], "accuracy": round(a, 4), "seconds": round(s, 1)}
             for o, a, s in rows]  # fmt: skip
 
 
 # -- the plan ------------------------------------------------------------------------------
-def options_for(recipe: Recipe) -> tuple[str, ...]:
-    """The options a recipe changes (the others would repeat the base run).
-
-    Example:
-        >>> options_for(Recipe("res160", resolution=160))
-        ('extractor', 'finetune')
-    """
-    if recipe.features != "top":
-        return ("extractor",)
-    changes_scratch = recipe.name == "base" or recipe.augment or recipe.warmup
-    return ("scratch", "extractor", "finetune") if changes_scratch else ("extractor", "finetune")
-
-
-def helped(rows: list[dict], variant: str, n: int = 100) -> bool:
-    """Did ``variant`` beat the base fine-tuning on test, 95 % interval above 0 (paired)?"""
-    acc: dict[str, dict[int, float]] = {}
-    for r in rows:
-        if r["kind"] == "test" and r["n"] == n and r["option"] == "finetune":
-            acc.setdefault(r["recipe"], {})[r["seed"]] = r["accuracy"]
-    seeds = sorted(set(acc.get(variant, {})) & set(acc.get("base", {})))
-    if len(seeds) < 2:
-        return False
-    _, low, _ = paired_difference([acc[variant][s] for s in seeds],
-                                  [acc["base"][s] for s in seeds])
-    return low > 0
-
-
-def combined(kept: list[Recipe]) -> Recipe:
-    """One recipe with the changes of every recipe in ``kept`` (those that ``helped``).
-
-    They are chosen on the test results of the single changes: cross-validation on 100
-    labelled images (100 validation predictions) cannot tell changes of a few points apart,
-    so the combination's own test score is a slightly optimistic estimate.
-
-    Example:
-        >>> combined([Recipe("res160", resolution=160), Recipe("warmup", warmup=True)])
-        Recipe(name='combined', resolution=160, bn_reestimate=False, augment=False, \
-finetune_factor=1, warmup=True, features='top')
-    """
-    fields = {}
-    for v in kept:
-        fields.update({f.name: getattr(v, f.name) for f in dataclasses.fields(Recipe)
-                       if f.name != "name" and getattr(v, f.name) != getattr(Recipe(), f.name)})
-    return Recipe("combined", **fields)
-
-
 def _run_recipe(recipe: Recipe, sizes, seeds: int, job: dict, rec: Recorder) -> None:
     for n in sizes:
         rows = rec.rows()
@@ -262,7 +187,8 @@ def _run_recipe(recipe: Recipe, sizes, seeds: int, job: dict, rec: Recorder) -> 
 
 
 def run(out: str | Path, *, sizes=SIZES, seeds: int = 5, variants: bool = True,
-        quick: bool = False, quiet: bool = False, resume: bool = False) -> list[dict]:
+        recipes: Sequence[str] | None = None, quick: bool = False, quiet: bool = False,
+        resume: bool = False) -> list[dict]:
     """Runs the experiment and writes its rows to ``out`` (a new JSON-lines file).
 
     Args:
@@ -271,6 +197,10 @@ def run(out: str | Path, *, sizes=SIZES, seeds: int = 5, variants: bool = True,
         sizes: numbers of labelled images; the variants use 100 (``sizes[0]`` if quick).
         seeds: draws per size (seeds 0 .. seeds-1).
         variants: also run the one-change variants and their combination.
+        recipes: run only these recipes (names of :func:`recipe_named`: ``base``, a variant
+            or a control such as ``lite0_scratch``), at every size, with no combination
+            step; ``variants`` is then ignored. A control's rows pair with the stored base
+            run by seed (the same draws).
         quick: a smoke run on cnnkit's 3,000-image sample: 200 test images, 4 steps,
             1 seed, the first size, no tuning (the middle rate of each grid). It checks
             that the code runs and measures nothing.
@@ -297,6 +227,7 @@ def run(out: str | Path, *, sizes=SIZES, seeds: int = 5, variants: bool = True,
             f"{QUICK_ENV} is set (short mode), so a full run would train on cnnkit's sample. "
             f"Unset {QUICK_ENV} for the full run, or ask for the smoke run (quick=True; "
             "--quick on the command line).")
+    chosen_recipes = None if recipes is None else [recipe_named(r) for r in recipes]
     if quick:
         seeds, sizes = 1, [list(sizes)[0]]
     (x, y), (xt, yt) = data.load_fashion_mnist(sample=quick)
@@ -305,11 +236,16 @@ def run(out: str | Path, *, sizes=SIZES, seeds: int = 5, variants: bool = True,
     rec.add(machine(data={"dataset": "fashion_mnist_sample" if quick else "fashion_mnist",
                           "train_pool": len(y), "test": len(test[1])},
                     plan={"sizes": list(sizes), "seeds": seeds, "variants": variants,
+                          "recipes": None if recipes is None else list(recipes),
                           "quick": quick}))
     job = {"pool": (x, y), "test": test, "cache": {}, "quick": quick, "eager": quick}
     start = time.perf_counter()
-    _run_recipe(Recipe(), sizes, seeds, job, rec)
-    if variants:
+    if chosen_recipes is not None:
+        for recipe in chosen_recipes:
+            _run_recipe(recipe, sizes, seeds, job, rec)
+    else:
+        _run_recipe(Recipe(), sizes, seeds, job, rec)
+    if variants and chosen_recipes is None:
         at = [sizes[0]] if quick else [100]
         for recipe in VARIANTS:
             _run_recipe(recipe, at, seeds, job, rec)
