@@ -27,7 +27,8 @@ from typing import Any
 __all__ = ["RESULTS", "read_rows", "results_path", "stored_results"]
 
 RESULTS = Path(__file__).parent / "results"
-_SUBMODULES = frozenset({"records", "transfer_labels", "families", "degradation", "gradients"})
+_SUBMODULES = frozenset({"records", "transfer_labels", "families", "degradation", "gradients",
+                         "time_to_accuracy"})
 
 
 def stored_results() -> list[str]:
