@@ -5,8 +5,7 @@ The rules (after scikit-image's ``check_nD``): a value of the wrong *type* raise
 message names the argument in backticks, says what was given and how to fix it.
 
 Builder files under ``cnnkit/models/`` import only ``keras`` and the standard library, so
-they carry copies of the same rules, written once in ``cnnkit/models/_shared.py`` (one
-difference: there a choice of the wrong type, such as ``stem=1``, is a ``TypeError``).
+they carry copies of the same rules, written once in ``cnnkit/models/_shared.py``.
 
 Example:
     >>> from cnnkit._validate import check_int
@@ -131,21 +130,45 @@ def check_number(
     return value
 
 
+def _choice_type(choice: Any) -> type:
+    """The type a value must have to be compared with ``choice`` (any int for an int)."""
+    if isinstance(choice, numbers.Integral) and not isinstance(choice, bool):
+        return numbers.Integral
+    return str if isinstance(choice, str) else type(choice)
+
+
 def check_choice(value: Any, name: str, choices: Sequence[Any], *, hint: str = "") -> Any:
-    """Return ``value`` if it is one of ``choices``; else raise ``ValueError``.
+    """Return ``value`` if it is one of ``choices``.
+
+    Raises ``TypeError`` when ``value`` has none of the choices' types (``mode=1`` where
+    the choices are strings) and ``ValueError`` when it has the right type but is not
+    one of them (``mode="min"``).
 
     Example:
         >>> check_choice("max", "pool", ("max", "avg"))
         'max'
+        >>> check_choice("min", "pool", ("max", "avg"))
+        Traceback (most recent call last):
+        ...
+        ValueError: `pool` must be one of 'max', 'avg'; got 'min'.
+        >>> check_choice(2, "pool", ("max", "avg"))
+        Traceback (most recent call last):
+        ...
+        TypeError: `pool` must be one of 'max', 'avg'; got int: 2.
     """
     try:
         ok = value in choices
     except TypeError:  # unhashable value and a set of choices
         ok = False
-    if not ok:
-        allowed = ", ".join(repr(c) for c in choices)
+    if ok and not (isinstance(value, bool) and not any(isinstance(c, bool) for c in choices)):
+        return value
+    allowed = ", ".join(repr(c) for c in choices)
+    types = tuple({_choice_type(c) for c in choices})
+    if isinstance(value, types) and not (isinstance(value, bool) and bool not in types):
         raise ValueError(f"`{name}` must be one of {allowed}; got {value!r}.{_hint(hint)}")
-    return value
+    raise TypeError(
+        f"`{name}` must be one of {allowed}; got {type_name(value)}: {value!r}.{_hint(hint)}"
+    )
 
 
 def check_seed(seed: Any, name: str = "seed", *, allow_none: bool = False) -> int | None:

@@ -116,7 +116,7 @@ def receptive_field(input_size: int, layers: Sequence[tuple[str, int, int]]) -> 
         if kind == "conv":
             volume = ops.conv2d(volume, np.ones((window, window)), stride=stride)
         else:
-            volume = ops.pool2d(volume, window, stride=stride, mode="average")
+            volume = ops.pool2d(volume, window, stride=stride, mode="avg")
     centre = volume[volume.shape[0] // 2, volume.shape[1] // 2, :].reshape(size, size)
     reached = np.flatnonzero(centre.any(axis=0) | centre.any(axis=1))
     if reached.min() == 0 or reached.max() == size - 1:

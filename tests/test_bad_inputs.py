@@ -167,6 +167,7 @@ ROWS: list[Row | Any] = [
     ("conv2d/stride", lambda e: ops.conv2d(X, np.ones((3, 3)), stride=0), ValueError, "stride"),
     ("conv2d/flip", lambda e: ops.conv2d(X, np.ones((3, 3)), flip="yes"), TypeError, "flip"),
     ("pool2d/mode", lambda e: ops.pool2d(X, 2, mode="min"), ValueError, "mode"),
+    ("pool2d/mode type", lambda e: ops.pool2d(X, 2, mode=2), TypeError, "mode"),
     ("pool2d/size", lambda e: ops.pool2d(X, 1.5), TypeError, "size"),
     ("upsample2d/factor", lambda e: ops.upsample2d(X, 0), ValueError, "factor"),
     ("upsample2d/mode", lambda e: ops.upsample2d(X, 2, mode="cubic"), ValueError, "mode"),

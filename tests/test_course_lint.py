@@ -293,14 +293,7 @@ def overlaps(fig: matplotlib.figure.Figure) -> list[tuple[str, str]]:
     return pairs
 
 
-VIZ_PENDING = {
-    "show_matrix": "viz/matrices.py calls fig.tight_layout() once instead of setting a layout "
-    "engine, so text added later is not laid out",
-    "show_kernel": "as show_matrix (viz/matrices.py)",
-    "show_matrices": "as show_matrix (viz/matrices.py)",
-    "show_misclassified none": "the figure drawn when there is no mistake has no layout engine "
-    "(viz/training.py)",
-}
+VIZ_PENDING: dict[str, str] = {}
 """Visualizers whose figures have no layout engine yet (strict xfail: red once fixed)."""
 
 

@@ -374,6 +374,36 @@ def test_make_dataset_boolean_images_become_0_and_1():
     assert images[0, ..., 0].tolist() == [[1.0, 0.0], [0.0, 1.0]]
 
 
+def _through_make_dataset(x):
+    return next(iter(data.make_dataset(x, None, batch_size=len(x), shuffle=False))).numpy()
+
+
+def _through_viz(x):
+    import keras
+
+    from cnnkit.viz._layers import as_batch
+
+    model = keras.Sequential([keras.Input(x.shape[1:] + (1,)), keras.layers.Flatten()])
+    return as_batch(model, x, "images")[0]
+
+
+def _through_gradients(x):
+    from cnnkit.experiments.gradients import _float_images
+
+    return _float_images(x)
+
+
+@pytest.mark.parametrize("path", [_through_make_dataset, _through_viz, _through_gradients])
+def test_every_pixel_path_turns_a_boolean_mask_into_0_and_1_as_skimage_does(path):
+    # skimage.util.img_as_float(bool) gives 0.0 / 1.0: a mask stays a mask, never 1/255.
+    mask = np.array([[[True, False], [False, True]]])
+    got = path(mask)
+    assert got.dtype == np.float32
+    assert got.reshape(2, 2).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    # and the 8-bit rule is the same on every path
+    np.testing.assert_allclose(path(mask.astype(np.uint8) * 255).reshape(2, 2), got.reshape(2, 2))
+
+
 def test_make_dataset_applies_augmentation():
     calls = []
 

@@ -18,14 +18,15 @@ from typing import Any
 import keras
 import numpy as np
 
+from cnnkit._pixels import scale_pixels
 from cnnkit.models import resnet
 
 __all__ = ["conv_gradients", "run", "summarize"]
 
 
 def _float_images(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x)
-    x = x.astype("float32") / 255.0 if np.issubdtype(x.dtype, np.integer) else x.astype("float32")
+    """Pixels scaled by cnnkit's one rule (:func:`cnnkit._pixels.scale_pixels`), with channels."""
+    x = scale_pixels(np.asarray(x), "x")
     return x[..., None] if x.ndim == 3 else x
 
 

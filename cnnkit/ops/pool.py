@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 import numpy as np
@@ -19,6 +20,12 @@ from cnnkit.ops.conv import conv2d
 
 __all__ = ["pool2d"]
 
+MODES = ("max", "avg")
+"""The pooling kinds, named as the builders' ``pooling`` argument names them."""
+
+OLD_MODES = {"average": "avg"}
+"""Former names still accepted (with a ``PendingDeprecationWarning``)."""
+
 
 def pool2d(
     x: np.ndarray,
@@ -26,7 +33,7 @@ def pool2d(
     *,
     stride: IntPair | None = None,
     padding: Literal["valid", "same"] = "valid",
-    mode: Literal["max", "average"] = "max",
+    mode: Literal["max", "avg"] = "max",
 ) -> np.ndarray:
     """Max or average pooling of every channel (Keras ``MaxPooling2D`` / ``AveragePooling2D``).
 
@@ -44,8 +51,10 @@ def pool2d(
         padding: ``"valid"`` (default) drops the windows that do not fit; ``"same"`` pads so
             that the output is ``ceil(H / stride)`` long, like Keras. The padded cells never
             win a max and are left out of an average.
-        mode: ``"max"`` (default) keeps the largest value of each window, ``"average"`` its
-            mean.
+        mode: ``"max"`` (default) keeps the largest value of each window, ``"avg"`` its
+            mean: the names of the builders' ``pooling`` argument. The former name
+            ``"average"`` still works and emits a ``PendingDeprecationWarning`` (silent
+            unless warnings are turned on); use ``"avg"``.
 
     Returns:
         A float64 array ``(H', W')`` or ``(H', W', C)``, as many dimensions as ``x``.
@@ -66,7 +75,7 @@ def pool2d(
         >>> pool2d(x, 2)
         array([[4., 2.],
                [4., 2.]])
-        >>> pool2d(x, 2, mode="average")
+        >>> pool2d(x, 2, mode="avg")
         array([[2. , 1. ],
                [2.5, 1. ]])
     """
@@ -74,7 +83,15 @@ def pool2d(
     window = int_pair(size, "size", minimum=1)
     strides = window if stride is None else int_pair(stride, "stride", minimum=1)
     pad_mode = padding_mode(padding, allow_int=False)
-    check_choice(mode, "mode", ("max", "average"))
+    if isinstance(mode, str) and mode in OLD_MODES:
+        warnings.warn(
+            f"pool2d(mode={mode!r}) is the former name; use mode={OLD_MODES[mode]!r} (the "
+            "builders' `pooling` names).",
+            PendingDeprecationWarning,
+            stacklevel=2,
+        )
+        mode = OLD_MODES[mode]
+    check_choice(mode, "mode", MODES)
 
     image3 = image[:, :, None] if image.ndim == 2 else image
     padding_hw = pads(pad_mode, image3.shape[:2], window, strides)

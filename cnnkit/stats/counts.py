@@ -23,6 +23,7 @@ from typing import Any
 
 import keras
 
+from cnnkit._validate import check_bool
 from cnnkit.stats.kinds import KINDS, layer_kind
 
 __all__ = [
@@ -183,9 +184,7 @@ def _layer_mult_adds(layer: keras.layers.Layer) -> int:
     kind = layer_kind(layer, detailed=True)
     if layer_kind(layer) not in ("conv", "dense"):
         return 0
-    shape = tuple(layer.output.shape[1:])
-    if kind == "transposed_conv":
-        shape = tuple(layer.input.shape[1:])
+    shape = tuple((layer.input if kind == "transposed_conv" else layer.output).shape[1:])
     if any(d is None for d in shape):
         raise ValueError(
             f"`model` has inputs of unknown size (layer {layer.name!r} outputs "
@@ -254,8 +253,7 @@ def layer_table(model: keras.Model, *, with_mult_adds: bool = False) -> list[dic
         ('Conv2D', (2, 2, 2), 20, 72)
     """
     _check_model(model)
-    if not isinstance(with_mult_adds, bool):
-        raise TypeError(f"`with_mult_adds` must be True or False, got {with_mult_adds!r}")
+    check_bool(with_mult_adds, "with_mult_adds")
     rows = []
     for layer in model.layers:
         row = {

@@ -52,6 +52,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "class_probability": {"en": "{name}: p = {probability}", "es": "{name}: p = {probability}"},
     # experiments
     "labelled_examples": {"en": "labelled examples", "es": "ejemplos etiquetados"},
+    # the boxes of architecture diagrams (viz/diagrams.py; the rest is notation: Conv, ReLU)
+    "box_input": {"en": "Input", "es": "Entrada"},
+    "box_dense": {"en": "Dense", "es": "Densa"},
+    "box_batch_norm": {"en": "Batch norm", "es": "Norm. por lotes"},
+    "box_add": {"en": "Add", "es": "Suma"},
+    "box_concatenate": {"en": "Concatenate", "es": "Concatenar"},
+    "box_global_average": {"en": "Global average", "es": "Promedio global"},
+    "box_flatten": {"en": "Flatten", "es": "Aplanar"},
+    "box_zero_padding": {"en": "Zero padding", "es": "Relleno con ceros"},
+    "box_channels": {"en": "channels", "es": "canales"},
 }
 """``key -> {"en": ..., "es": ...}``: every word a figure of ``cnnkit.viz`` draws."""
 

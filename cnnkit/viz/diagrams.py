@@ -19,30 +19,18 @@ import keras
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from cnnkit._language import format_number, language
+from cnnkit._language import format_number
 from cnnkit.layer_graph import LayerGraph, group_units, layer_graph
+from cnnkit.viz._text import text
 
 __all__ = ["draw_block", "layer_label", "layout"]
-
-WORDS: dict[str, dict[str, str]] = {
-    "input": {"en": "Input", "es": "Entrada"},
-    "dense": {"en": "Dense", "es": "Densa"},
-    "batch_norm": {"en": "Batch norm", "es": "Norm. por lotes"},
-    "add": {"en": "Add", "es": "Suma"},
-    "concatenate": {"en": "Concatenate", "es": "Concatenar"},
-    "global_average": {"en": "Global average", "es": "Promedio global"},
-    "flatten": {"en": "Flatten", "es": "Aplanar"},
-    "zero_padding": {"en": "Zero padding", "es": "Relleno con ceros"},
-    "channels": {"en": "channels", "es": "canales"},
-}
-"""The words of the boxes, English and Spanish (the rest is notation: Conv, MaxPool, ReLU)."""
 
 _COLOURS = {"conv": "#c6dbef", "norm": "#e5e5e5", "act": "#c7e9c0", "pool": "#fdd0a2",
             "merge": "#fcbba1", "io": "#ffffff", "other": "#f2f0f7"}  # fmt: skip
 
 
 def _word(key: str) -> str:
-    return WORDS[key][language()]
+    return text(f"box_{key}")
 
 
 def _pair(value: Any) -> tuple[int, int]:

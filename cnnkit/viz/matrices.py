@@ -152,7 +152,8 @@ def show_matrix(
     drawn_cell = None
     if ax is None:
         rows, cols = array.shape
-        _, ax = subplots(figsize=(max(1.2, cols * cell_size), max(1.0, rows * cell_size)))
+        _, ax = subplots(figsize=(max(1.2, cols * cell_size), max(1.0, rows * cell_size)),
+                         layout="constrained")
         drawn_cell = cell_size
     _draw_matrix(ax, array, title=title, fmt=formatter, cmap=cmap, vmin=vmin, vmax=vmax,
                  fontsize=fontsize, cell_size=drawn_cell)
@@ -251,7 +252,7 @@ def show_matrices(
     rows = [arrays[i:i + columns] for i in range(0, len(arrays), columns)]
     widths = [max(row[c].shape[1] for row in rows if c < len(row)) for c in range(columns)]
     heights = [max(a.shape[0] for a in row) for row in rows]
-    fig, grid = subplots(len(rows), columns, squeeze=False,
+    fig, grid = subplots(len(rows), columns, squeeze=False, layout="constrained",
                          gridspec_kw={"width_ratios": widths, "height_ratios": heights},
                          figsize=(sum(widths) * cell_size + 0.6 * columns,
                                   sum(heights) * cell_size + 0.5 * len(rows)))

@@ -235,7 +235,7 @@ def show_misclassified(
         wrong = wrong[np.argsort(-scores[wrong, pred[wrong]], kind="stable")]
     wrong = wrong[:n]
     if wrong.size == 0:
-        fig, ax = subplots(figsize=(4, 1))
+        fig, ax = subplots(figsize=(4, 1), layout="constrained")
         ax.axis("off")
         ax.text(0.5, 0.5, text("no_mistakes"), ha="center", va="center")
         return finish(fig, suptitle=suptitle, tight=False)
