@@ -10,7 +10,7 @@ first row records the machine, the versions, the code version (git describe) and
 used; each tuning and test row its wall seconds; the last row the wall time of the run.
 
     .venv/bin/python benchmarks/bench_fashion_mnist.py --speed            # s per step, ~2 min
-    .venv/bin/python benchmarks/bench_fashion_mnist.py --epochs 3         # full run
+    .venv/bin/python benchmarks/bench_fashion_mnist.py --deck-epochs 2 --recommended-epochs 6
     .venv/bin/python benchmarks/bench_fashion_mnist.py --quick            # smoke run, seconds
     .venv/bin/python benchmarks/bench_fashion_mnist.py --summary results/FILE.jsonl
 
@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="epochs of the deck model's runs (default: --epochs)")
     parser.add_argument("--recommended-epochs", type=int, default=None,
                         help="epochs of the recommended model's runs (default: --epochs)")
+    parser.add_argument("--tune-epochs", type=int, default=1,
+                        help="epochs of each tuning run, both models (default 1)")
     parser.add_argument("--grid", type=float, nargs="+", default=list(GRID),
                         help=f"candidate peak rates (default {list(GRID)})")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS),
@@ -100,8 +102,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     epochs = {"deck": args.deck_epochs or args.epochs,
               "recommended": args.recommended_epochs or args.epochs}
-    if min(epochs.values()) < 1 or min(args.grid) <= 0 or not args.seeds:
-        raise SystemExit("--epochs must be positive, --grid rates positive, --seeds not empty")
+    if min(*epochs.values(), args.tune_epochs) < 1 or min(args.grid) <= 0 or not args.seeds:
+        raise SystemExit("epoch counts must be positive, --grid rates positive, --seeds not empty")
     if not args.quick and os.environ.get("CNNKIT_QUICK"):
         raise SystemExit("bench_fashion_mnist: CNNKIT_QUICK is set; unset it for a full run "
                          "(short mode would train on the sample) or pass --quick.")
@@ -110,9 +112,9 @@ def main(argv: list[str] | None = None) -> None:
         stamp = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
         out = RESULTS / f"time_to_accuracy_{'quick_' if args.quick else ''}{stamp}.jsonl"
     try:
-        rows = run(out, epochs=1 if args.quick else epochs, grid=args.grid,
-                   seeds=args.seeds, sample=args.quick, steps=3 if args.quick else None,
-                   quiet=args.quiet)
+        rows = run(out, epochs=1 if args.quick else epochs, tune_epochs=args.tune_epochs,
+                   grid=args.grid, seeds=args.seeds, sample=args.quick,
+                   steps=3 if args.quick else None, quiet=args.quiet)
     except FileExistsError as error:
         raise SystemExit(f"bench_fashion_mnist: {error}") from None
     if not args.quiet:

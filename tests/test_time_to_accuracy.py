@@ -98,11 +98,12 @@ def test_summary_refuses_broken_rows():
         tta.summarize(mixed)
 
 
-def test_schedule_warms_up_over_one_epoch_then_decays_to_zero():
-    s = tta.schedule(3e-3, 100, 5)
+def test_schedule_warms_up_over_a_tenth_of_the_steps_then_decays_to_zero():
+    s = tta.schedule(3e-3, 500)
     assert float(s(0)) == pytest.approx(1e-4)
-    assert float(s(100)) == pytest.approx(3e-3)
-    assert float(s(300)) == pytest.approx(1.5e-3, rel=1e-3)  # half-way through the decay
+    assert float(s(25)) == pytest.approx((1e-4 + 3e-3) / 2)  # linear warm-up
+    assert float(s(50)) == pytest.approx(3e-3)
+    assert float(s(275)) == pytest.approx(1.5e-3, rel=1e-3)  # half-way through the decay
     assert float(s(500)) == pytest.approx(0.0, abs=1e-9)
 
 
@@ -155,6 +156,7 @@ def test_the_stored_run_follows_the_protocol():
         assert summary[model]["seeds"] == protocol["seeds"] and 0 not in protocol["seeds"]
         assert summary[model]["rate"] == chosen[model]
         assert summary[model]["epochs"] == protocol["epochs"][model]
+        assert all(len(r["curve"]) == protocol["tune_epochs"] for r in tune)
     tests = [r for r in rows if r["kind"] == "test"]
     assert len(tests) == len(tta.MODELS) * len(protocol["seeds"])  # test once per final run
     assert all(0.0 <= r["accuracy"] <= 1.0 for r in tests)
