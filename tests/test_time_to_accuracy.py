@@ -1,10 +1,9 @@
 """The time-to-92 % experiment of notebook 03: its statistics on rows with known answers, its
-command line (a new file, never an append) and the stored run it ships. No training here."""
+command line (a new file, never an append). No training here."""
 
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
@@ -135,29 +134,3 @@ def test_the_command_line_writes_a_new_file_by_default(cli, tmp_path, monkeypatc
     monkeypatch.setenv("CNNKIT_QUICK", "1")
     with pytest.raises(SystemExit, match="CNNKIT_QUICK"):  # a full run never trains on the sample
         cli.main(["--out", str(tmp_path / "full.jsonl")])
-
-
-def test_the_stored_run_follows_the_protocol():
-    from cnnkit.experiments import read_rows
-
-    rows = read_rows(tta.STORED)
-    first, last = rows[0], rows[-1]
-    assert first["kind"] == "machine" and last["kind"] == "end" and last["wall"] > 0
-    assert first["data"] == {"train": 55_000, "validation": 5_000, "test": 10_000,
-                             "sample": False}  # fmt: skip
-    assert first["code"]["git"]  # the code version that produced it
-    protocol = first["protocol"]
-    tune = [r for r in rows if r["kind"] == "tune"]
-    for model in tta.MODELS:  # the same grid for both models, one seed-0 run per candidate
-        assert sorted(r["rate"] for r in tune if r["model"] == model) == sorted(protocol["grid"])
-    chosen = tta.chosen_rates(rows)
-    summary = {s["model"]: s for s in tta.summarize(rows)}
-    for model in tta.MODELS:  # fresh seeds with the chosen rate and the whole budget
-        assert summary[model]["seeds"] == protocol["seeds"] and 0 not in protocol["seeds"]
-        assert summary[model]["rate"] == chosen[model]
-        assert summary[model]["epochs"] == protocol["epochs"][model]
-        assert all(len(r["curve"]) == protocol["tune_epochs"] for r in tune)
-    tests = [r for r in rows if r["kind"] == "test"]
-    assert len(tests) == len(tta.MODELS) * len(protocol["seeds"])  # test once per final run
-    assert all(0.0 <= r["accuracy"] <= 1.0 for r in tests)
-    json.dumps(rows)  # plain JSON all the way down

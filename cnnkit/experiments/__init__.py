@@ -7,12 +7,13 @@ over the same code.
 
 - :mod:`cnnkit.experiments.transfer_labels`: labelled examples on Fashion-MNIST, from
   scratch against ImageNet transfer learning (notebook 05). Needs TensorFlow.
+- :mod:`cnnkit.experiments.time_to_accuracy`: time to 92 % on Fashion-MNIST, deck 001's CNN
+  against notebook 03's recommended CNN with the same recipe and tuning (no stored run yet).
 - :mod:`cnnkit.experiments.records`: the JSON-lines rows an experiment writes, and the
   statistics of a stored run (paired differences with 95 % intervals).
 - :func:`results_path`: the stored full runs, shipped inside the package::
 
     rows = read_rows("transfer_labels.jsonl")          # notebook 05's stored full run
-    text = results_path("fashion_mnist_2cpu_2026-11-23.txt").read_text()   # notebook 03's
 
 Importing this package is cheap: the submodules that train load on first use.
 """
