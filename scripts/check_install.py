@@ -35,7 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-PENDING = {"05": "re-run pending: imports ../benchmarks/bench_transfer_labels.py",
+PENDING = {"03": "re-run pending: reads ../benchmarks/results (use cnnkit.experiments)",
+           "05": "re-run pending: imports ../benchmarks/bench_transfer_labels.py",
            "06": "re-run pending: its first cell imports Keras before cnnkit (TensorFlow's "
                  "start-up lines on stderr)"}
 WHEELHOUSE = Path(os.environ.get("CNNKIT_WHEELHOUSE", Path.home() / ".cache/cnnkit-wheelhouse"))
