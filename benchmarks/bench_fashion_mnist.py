@@ -1,208 +1,126 @@
-"""Time to 90 / 91 / 92 % test accuracy on Fashion-MNIST: deck 001's CNN vs notebook 03's.
+"""Time to 92 % on Fashion-MNIST: deck 001's CNN against notebook 03's recommended CNN.
 
-Trains both models on the same machine, one after the other, on the 60,000 training
-images (55,000 for training as in notebook 03), and measures the test accuracy after
-every epoch. Training time counts only `fit`'s epochs (the per-epoch evaluation is
-excluded). Each model runs until its time budget is spent (the epoch in which it runs out
-is finished) or its epochs are done. The goal of issue 4: the recommended model reaches
-92 % in at most a third of the time the deck model needs for its best accuracy.
+The command line of :mod:`cnnkit.experiments.time_to_accuracy`, which holds the protocol
+(the same recipe, rate grid, epoch budget and seeds for both models: see its docstring and
+benchmarks/README.md). Every run writes a NEW JSON-lines file (default:
+``results/time_to_accuracy_<UTC date and time>.jsonl``): the stored full run that notebook 03
+reads ships inside the package (``cnnkit/experiments/results/time_to_accuracy.jsonl``) and is
+never appended to; adopting a new run means copying its file there and committing it. The
+first row records the machine, the versions, the code version (git describe) and the data
+used; each tuning and test row its wall seconds; the last row the wall time of the run.
 
-Usage::
+    .venv/bin/python benchmarks/bench_fashion_mnist.py --speed            # s per step, ~2 min
+    .venv/bin/python benchmarks/bench_fashion_mnist.py --deck-epochs 2 --recommended-epochs 6
+    .venv/bin/python benchmarks/bench_fashion_mnist.py --quick            # smoke run, seconds
+    .venv/bin/python benchmarks/bench_fashion_mnist.py --summary results/FILE.jsonl
 
-    .venv/bin/python benchmarks/bench_fashion_mnist.py                   # ~1 hour on 2 cores
-    .venv/bin/python benchmarks/bench_fashion_mnist.py --deck-budget 1200 --recommended-budget 600
-    .venv/bin/python benchmarks/bench_fashion_mnist.py --quick           # smoke run, ~1 min
-
-The recommended model and its training recipe are the ones of notebook 03
-(`recommended_model` and `RECOMMENDED_EPOCHS` below must match it).
+A full run refuses to start while CNNKIT_QUICK is set (short mode would hand it the sample).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
 import time
-from dataclasses import dataclass, field
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+from cnnkit.experiments import read_rows  # noqa: E402
+from cnnkit.experiments.time_to_accuracy import (  # noqa: E402
+    GRID,
+    SEEDS,
+    THRESHOLDS,
+    measure_speed,
+    run,
+    summarize,
+)
 
-from cnnkit import data  # noqa: E402
-from cnnkit.augment import augmentation  # noqa: E402
-from cnnkit.models import conv_net, deck_cnn  # noqa: E402
-
-THRESHOLDS = (0.90, 0.91, 0.92)
-BATCH_SIZE = 128
-VALIDATION = 5_000
-RECOMMENDED_EPOCHS = 10
-DECK_MAX_EPOCHS = 100
+RESULTS = Path(__file__).parent / "results"
 
 
-@dataclass
-class Run:
-    """Per-epoch record of one model: cumulative training seconds and test accuracy."""
-
-    name: str
-    params: int
-    seconds: list[float] = field(default_factory=list)
-    accuracy: list[float] = field(default_factory=list)
-
-    def time_to(self, threshold: float) -> str:
-        for epoch, (sec, acc) in enumerate(zip(self.seconds, self.accuracy, strict=True), 1):
-            if acc >= threshold:
-                return f"{sec:.0f} s (ep. {epoch})"
-        total = self.seconds[-1] if self.seconds else 0.0
-        return f"not reached in {total:.0f} s"
-
-    def best(self) -> str:
-        epoch = int(np.argmax(self.accuracy))
-        return f"{self.accuracy[epoch]:.4f} (ep. {epoch + 1}, {self.seconds[epoch]:.0f} s)"
-
-    def seconds_per_epoch(self) -> float:
-        return self.seconds[-1] / len(self.seconds)
-
-
-class TestAccuracy(keras.callbacks.Callback):
-    """Evaluates on the test set after each epoch; stops when the time budget is spent."""
-
-    def __init__(self, run: Run, test: tf.data.Dataset, budget: float) -> None:
-        super().__init__()
-        self.run, self.test, self.budget = run, test, budget
-        self.trained = 0.0
-        self.start = 0.0
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self.start = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.trained += time.perf_counter() - self.start
-        accuracy = self.model.evaluate(self.test, verbose=0, return_dict=True)["accuracy"]
-        self.run.seconds.append(self.trained)
-        self.run.accuracy.append(float(accuracy))
-        print(f"  {self.run.name} epoch {epoch + 1}: {self.trained:7.1f} s, "
-              f"test accuracy {accuracy:.4f}", flush=True)
-        if self.trained >= self.budget:
-            self.model.stop_training = True
-
-
-def recommended_model() -> keras.Model:
-    """Notebook 03's recommended CNN: batch normalisation, small, with dropout."""
-    return conv_net(
-        (28, 28, 1), 10, filters=(32, 64), convs_per_block=(1, 2), dense_units=(128,),
-        batch_norm=True, dropout=0.3, name="recommended",
-    )  # fmt: skip
-
-
-def recommended_optimizer(steps_per_epoch: int, epochs: int) -> keras.optimizers.Optimizer:
-    """Adam with one epoch of linear warm-up to 3e-3, then cosine decay to zero."""
-    schedule = keras.optimizers.schedules.CosineDecay(
-        initial_learning_rate=1e-4,
-        decay_steps=steps_per_epoch * (epochs - 1),
-        warmup_target=3e-3,
-        warmup_steps=steps_per_epoch,
-    )
-    return keras.optimizers.Adam(schedule)
-
-
-def train(name: str, model: keras.Model, optimizer, train_ds, test_ds, *, epochs: int,
-          budget: float) -> Run:
-    model.compile(optimizer, "sparse_categorical_crossentropy", metrics=["accuracy"])
-    run = Run(name, model.count_params())
-    print(f"{name}: {run.params:,} parameters, budget {budget:.0f} s, at most {epochs} epochs",
-          flush=True)
-    model.fit(train_ds, epochs=epochs, verbose=0, shuffle=False,
-              callbacks=[TestAccuracy(run, test_ds, budget)])
-    return run
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            names = [ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    gpus = tf.config.list_physical_devices("GPU")
-    device = f"{len(gpus)} GPU" if gpus else "no GPU"
-    return (f"{cpu}, {os.cpu_count()} cores visible, {device}; Python {platform.python_version()}, "
-            f"TensorFlow {tf.__version__}, Keras {keras.__version__}")
-
-
-def load() -> str:
-    """The system load averages: above the core count, other processes shared the CPU."""
-    try:
-        return ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def table(runs: list[Run]) -> str:
-    head = ["model", "params", "s/epoch", *[f"time to {t:.0%}" for t in THRESHOLDS],
-            "best test acc (epoch, time)"]
-    rows = [
-        [r.name, f"{r.params:,}", f"{r.seconds_per_epoch():.0f}",
-         *[r.time_to(t) for t in THRESHOLDS], r.best()]
-        for r in runs
-    ]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+def report(rows: list[dict]) -> str:
+    """The summary of a run as plain text: tuning, then one block per model."""
+    lines = ["tuning (seed 0): model, peak rate, validation accuracy after the last epoch"]
+    lines += [f"  {r['model']:12} {r['rate']:.4f}  {r['val_accuracy']:.4f}  ({r['seconds']:.0f} s)"
+              for r in rows if r["kind"] == "tune"]
+    for s in summarize(rows):
+        val, test = s["val_accuracy"], s["test_accuracy"]
+        lines.append(f"{s['model']}: rate {s['rate']}, seeds {s['seeds']}, {s['epochs']} epochs, "
+                     f"{s['seconds_per_epoch']:.0f} s/epoch")
+        lines.append(f"  validation {val[0]:.4f} [{val[1]:.4f}, {val[2]:.4f}] "
+                     f"sd {s['val_std']:.4f}; test {test[0]:.4f} [{test[1]:.4f}, "
+                     f"{test[2]:.4f}] sd {s['test_std']:.4f}")
+        for t in THRESHOLDS:
+            time_to = s["time_to"][t]
+            when = "-" if time_to is None else f"mean {time_to:.0f} s"
+            runs = f"{s['reached'][t]}/{len(s['seeds'])} runs"
+            lines.append(f"  {t:.0%} on validation: {runs}, {when}")
+    ends = [r for r in rows if r["kind"] == "end"]
+    if ends:
+        lines.append(f"wall time of the run: {ends[-1]['wall']:.0f} s")
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--deck-budget", type=float, default=2400.0,
-                        help="training seconds for the deck model (default 2400)")
-    parser.add_argument("--recommended-budget", type=float, default=900.0,
-                        help="training seconds for the recommended model (default 900)")
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--out", type=Path, default=None,
+                        help="the new JSON-lines file (must not exist; default: "
+                             "results/time_to_accuracy_<date>T<time>Z.jsonl)")
+    target.add_argument("--summary", type=Path, help="print the summary of a stored run, and exit")
+    target.add_argument("--speed", action="store_true",
+                        help="measure seconds per training step of each model, and exit")
+    parser.add_argument("--epochs", type=int, default=3,
+                        help="epochs of every run of both models (default 3)")
+    parser.add_argument("--deck-epochs", type=int, default=None,
+                        help="epochs of the deck model's runs (default: --epochs)")
+    parser.add_argument("--recommended-epochs", type=int, default=None,
+                        help="epochs of the recommended model's runs (default: --epochs)")
+    parser.add_argument("--tune-epochs", type=int, default=1,
+                        help="epochs of each tuning run, both models (default 1)")
+    parser.add_argument("--grid", type=float, nargs="+", default=list(GRID),
+                        help=f"candidate peak rates (default {list(GRID)})")
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS),
+                        help=f"seeds of the final runs (default {list(SEEDS)})")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: the 3,000-image sample, 1 epoch each")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    args = parser.parse_args(argv)
-    for name in ("deck_budget", "recommended_budget"):
-        if getattr(args, name) <= 0:
-            parser.error(f"--{name.replace('_', '-')} must be positive")
+                        help="the 3,000-image sample, 1 epoch of 3 steps: checks that it runs, "
+                             "measures nothing")
+    parser.add_argument("--quiet", action="store_true", help="do not print the rows")
+    return parser
 
-    keras.utils.set_random_seed(args.seed)
-    (x, y), (x_test, y_test) = data.load_fashion_mnist(sample=args.quick)
-    validation = 500 if args.quick else VALIDATION
-    x, y = x[:-validation], y[:-validation]  # the notebook's split: last images validate
-    test_ds = data.make_dataset(x_test, y_test, batch_size=1000, shuffle=False)
-    plain = data.make_dataset(x, y, batch_size=BATCH_SIZE, shuffle=True, seed=args.seed)
-    augmented = data.make_dataset(x, y, batch_size=BATCH_SIZE, shuffle=True, seed=args.seed,
-                                  augment=augmentation(translation=0.0, seed=args.seed))
-    steps = int(np.ceil(len(x) / BATCH_SIZE))
-    rec_epochs = 1 if args.quick else RECOMMENDED_EPOCHS
 
-    print(f"machine: {machine()}")
-    print(f"load average at start (1, 5, 15 min): {load()}")
-    print(f"data: {len(x):,} training images, {len(x_test):,} test images, batch {BATCH_SIZE}")
-    runs = [
-        train("deck_cnn (deck 001)", deck_cnn(), keras.optimizers.Adam(), plain, test_ds,
-              epochs=1 if args.quick else DECK_MAX_EPOCHS, budget=args.deck_budget),
-        train("recommended (notebook 03)", recommended_model(),
-              recommended_optimizer(steps, max(rec_epochs, 2)), augmented, test_ds,
-              epochs=rec_epochs, budget=args.recommended_budget),
-    ]
-    print(f"\nload average at end (1, 5, 15 min): {load()}\n")
-    print(table(runs))
-    deck, rec = runs
-    best_deck = deck.seconds[int(np.argmax(deck.accuracy))]
-    reached = [s for s, a in zip(rec.seconds, rec.accuracy, strict=True) if a >= 0.92]
-    if reached:
-        ratio = reached[0] / best_deck
-        verdict = "goal met" if ratio <= 1 / 3 else "goal NOT met"
-        print(f"\nrecommended reaches 92% in {reached[0]:.0f} s = {ratio:.2f} x the deck model's "
-              f"time to its best ({best_deck:.0f} s): {verdict} (goal <= 0.33)")
-    else:
-        print("\nrecommended model did not reach 92% within its budget: goal NOT met")
-    return 0
+def main(argv: list[str] | None = None) -> None:
+    """Runs the benchmark; ``argv`` as on the command line."""
+    args = _parser().parse_args(argv)
+    if args.summary:
+        print(report(read_rows(args.summary)))
+        return
+    if args.speed:
+        for name, seconds in measure_speed(200).items():
+            print(f"{name}: {seconds:.4f} s per step of 128 images")
+        return
+    epochs = {"deck": args.deck_epochs or args.epochs,
+              "recommended": args.recommended_epochs or args.epochs}
+    if min(*epochs.values(), args.tune_epochs) < 1 or min(args.grid) <= 0 or not args.seeds:
+        raise SystemExit("epoch counts must be positive, --grid rates positive, --seeds not empty")
+    if not args.quick and os.environ.get("CNNKIT_QUICK"):
+        raise SystemExit("bench_fashion_mnist: CNNKIT_QUICK is set; unset it for a full run "
+                         "(short mode would train on the sample) or pass --quick.")
+    out = args.out
+    if out is None:
+        stamp = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
+        out = RESULTS / f"time_to_accuracy_{'quick_' if args.quick else ''}{stamp}.jsonl"
+    try:
+        rows = run(out, epochs=1 if args.quick else epochs, tune_epochs=args.tune_epochs,
+                   grid=args.grid, seeds=args.seeds, sample=args.quick,
+                   steps=3 if args.quick else None, quiet=args.quiet)
+    except FileExistsError as error:
+        raise SystemExit(f"bench_fashion_mnist: {error}") from None
+    if not args.quiet:
+        print(report(rows))
+        print(f"rows written to {out}")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()

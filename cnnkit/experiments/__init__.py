@@ -10,6 +10,8 @@ over the same code.
   variants, controls and decision rules: :mod:`cnnkit.experiments.transfer_recipes`.
 - :mod:`cnnkit.experiments.bn_diagnosis`: what re-estimating batch normalisation on the
   labelled images does to that experiment's fine-tuning (notebook 05).
+- :mod:`cnnkit.experiments.time_to_accuracy`: time to 92 % on Fashion-MNIST, deck 001's CNN
+  against notebook 03's recommended CNN with the same recipe and tuning (no stored run yet).
 - :mod:`cnnkit.experiments.records`: the JSON-lines rows an experiment writes, and the
   statistics of a stored run (paired differences with 95 % intervals).
 - :func:`results_path`: the stored full runs, shipped inside the package::
@@ -31,7 +33,7 @@ __all__ = ["RESULTS", "read_rows", "results_path", "stored_results"]
 
 RESULTS = Path(__file__).parent / "results"
 _SUBMODULES = frozenset({"records", "transfer_labels", "transfer_recipes", "bn_diagnosis",
-                         "families", "degradation", "gradients", "steps"})
+                         "families", "degradation", "gradients", "steps", "time_to_accuracy"})
 
 
 def stored_results() -> list[str]:
