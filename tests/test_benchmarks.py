@@ -189,7 +189,9 @@ def test_controls_change_one_thing_and_train_only_the_option_they_control(labels
         labels.Recipe("x", scratch_model="resnet50")
 
 
-def test_an_unknown_recipe_on_the_command_line_is_refused_before_anything_runs(labels, tmp_path):
+def test_an_unknown_recipe_on_the_command_line_is_refused_before_anything_runs(
+        labels, tmp_path, monkeypatch):
+    monkeypatch.delenv("CNNKIT_QUICK", raising=False)  # a full run's arguments, not short mode's
     out = tmp_path / "run.jsonl"
     with pytest.raises(SystemExit, match="must be one of"):
         labels.main(["--recipes", "no_such_recipe", "--out", str(out), "--quiet"])

@@ -265,7 +265,7 @@ def test_first_cell_without_cnnkit_says_exactly_the_spanish_message(tmp_path):
 def test_ci_checks_the_installed_wheel_and_the_jax_builders():
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert ("PIP_NO_COMPILE=1 .venv/bin/python scripts/check_install.py --fill --notebooks "
-            "01 02 04") in ci
+            "01 02 04 05") in ci
     assert ".venv/bin/python -m pytest -p no:xdist -q -m jax tests/test_models_jax.py" in ci
     assert '-m "not jax"' in (ROOT / "scripts" / "test.sh").read_text()
 
