@@ -43,6 +43,18 @@ class MiMetrica(keras.metrics.Mean):
         return {}
 
 
+def accuracy(y_true, y_pred):
+    """A student's own function that takes Keras's name and always says 100 %."""
+    return keras.ops.ones(())
+
+
+class MiAcierto(keras.metrics.SparseCategoricalAccuracy):
+    """A student's own subclass of Keras's accuracy (it could compute anything)."""
+
+
+OWN = " es una métrica escrita por ti y el ejercicio pide la de Keras, que ya calcula el acierto."
+
+
 def _compiled(**settings) -> keras.Model:
     model = lenet5()
     model.compile(**{"optimizer": keras.optimizers.Adam(learning_rate=1e-3),
@@ -106,8 +118,11 @@ CASES = [
      [ADAM, RATE, LOSS, "✘ Métrica: 'top_k_categorical_accuracy' cuenta como acierto que la "
       "clase esté entre las 5 primeras." + FIX_METRIC]),
     ("own_metric_class_without_name", {"metrics": [MiMetrica()]},
-     [ADAM, RATE, LOSS, "✘ Métrica: tu modelo mide 'MiMetrica' y el ejercicio pide el acierto "
-      "(la fracción de imágenes bien clasificadas)." + FIX_METRIC]),
+     [ADAM, RATE, LOSS, "✘ Métrica: 'MiMetrica'" + OWN + FIX_METRIC]),
+    ("own_function_named_accuracy", {"metrics": [accuracy]},
+     [ADAM, RATE, LOSS, "✘ Métrica: 'accuracy'" + OWN + FIX_METRIC]),
+    ("own_metric_class_named_accuracy", {"metrics": [MiAcierto(name="accuracy")]},
+     [ADAM, RATE, LOSS, "✘ Métrica: 'MiAcierto'" + OWN + FIX_METRIC]),
     ("auc", {"metrics": [_M.AUC()]},
      [ADAM, RATE, LOSS, "✘ Métrica: tu modelo mide 'auc' y el ejercicio pide el acierto (la "
       "fracción de imágenes bien clasificadas)." + FIX_METRIC]),

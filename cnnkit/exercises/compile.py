@@ -92,13 +92,30 @@ def _loss_line(loss: Any) -> str:
     return f"{BAD} Pérdida: tu modelo usa {name!r}{why}. {fix}"
 
 
+_OWN = "own"  # a metric the student wrote: a function or a Metric class from outside Keras
+
+
+def _snake(class_name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in class_name).lstrip("_")
+
+
 def _metric_kind(metric: Any) -> str:
-    """The metric's Keras name ("accuracy", "categorical_accuracy", "Accuracy", "mse"...)."""
+    """The metric's Keras name ("accuracy", "categorical_accuracy", "Accuracy", "mse"...).
+
+    A metric the student wrote (a function, or a class defined outside Keras) is ``_OWN``
+    whatever its name: a function called ``accuracy`` is not Keras's accuracy.
+    """
+    if isinstance(metric, keras.metrics.Metric):
+        cls = type(metric)
+        if not cls.__module__.startswith("keras."):
+            return _OWN
+        return "Accuracy" if cls.__name__ == "Accuracy" else _snake(cls.__name__)
+    if callable(metric):
+        return metric.__name__ if getattr(metric, "__module__", "").startswith("keras.") else _OWN
     if isinstance(metric, dict):
         if metric.get("module") == "keras.metrics":  # a metric object, by its class
             cls = metric.get("class_name", "")
-            snake = "".join(f"_{c.lower()}" if c.isupper() else c for c in cls).lstrip("_")
-            return "Accuracy" if cls == "Accuracy" else snake
+            return "Accuracy" if cls == "Accuracy" else _snake(cls)
         return _name(metric)
     return metric if isinstance(metric, str) else _name(metric)
 
@@ -115,6 +132,12 @@ def _metric_line(metrics: Any) -> str:
         )
     metric = listed[0]
     kind, name = _metric_kind(metric), _name(metric)
+    if kind == _OWN:
+        name = type(metric).__name__ if isinstance(metric, keras.metrics.Metric) else name
+        return (
+            f"{BAD} Métrica: {name!r} es una métrica escrita por ti y el ejercicio pide la de "
+            f"Keras, que ya calcula el acierto. {_FIX_METRIC}"
+        )
     if kind in ("accuracy", "sparse_categorical_accuracy") and name == "accuracy":
         return f"{OK} Métrica: acierto"
     if kind in _SAME_ACCURACY or kind == "accuracy":
@@ -211,5 +234,16 @@ def _feedback(model: Any, learning_rate: float) -> list[str]:
     return [
         *_optimizer_lines(model.optimizer, learning_rate),
         _loss_line(model.loss),
-        _metric_line(config.get("metrics")),
+        _metric_line(_given_metrics(model, config)),
     ]
+
+
+def _given_metrics(model: keras.Model, config: dict) -> Any:
+    """The metrics as passed to ``compile`` (the objects, not their configs).
+
+    The public compile config names a function by its ``__name__`` only, so a student's
+    own function called ``accuracy`` would read as ``"accuracy"``; Keras keeps the objects
+    in ``model._compile_config`` (private, hence the fallback to the public config).
+    """
+    given = getattr(getattr(model, "_compile_config", None), "config", None)
+    return given.get("metrics") if isinstance(given, dict) else config.get("metrics")
