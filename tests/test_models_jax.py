@@ -5,10 +5,11 @@ Subprocesses with ``KERAS_BACKEND=jax`` (Keras picks its backend once per proces
 rest of the suite stays on TensorFlow) copy each builder file alone into an empty folder of its
 own, import it there with cnnkit unimportable, and for every builder: build it (small input,
 3 classes; the large families in a narrow, shallow configuration, since JAX compiles every new
-operation shape), predict a batch of two images and train one step; the loss must be finite
-and the weights must change. Two such subprocesses run at once (:data:`PROCESSES`, the cores
-of the course's machines) and share the files: each takes the next file nobody has claimed
-(an exclusive create of a claim file), so the two stay busy until the last file.
+operation shape), predict a batch of two images and train one step, both jit-compiled as Keras
+does by default on JAX; the loss must be finite and the weights must change. Two such
+subprocesses run at once (:data:`PROCESSES`, the cores of the course's machines) and share the
+files: each takes the next file nobody has claimed (an exclusive create of a claim file), so
+the two stay busy until the last file.
 """
 
 from __future__ import annotations
