@@ -6,14 +6,19 @@ Steps (each timed):
 2. A fresh virtual environment (no system site-packages), the wheel installed NON-editable
    with ``pip install --no-index --find-links WHEELHOUSE``: no network; the dependencies
    come from a local wheelhouse (``--fill`` downloads it first, the one step that uses the
-   package index). ``--hosted SPEC...`` first installs what a hosted Jupyter image already
-   has (for example ``tensorflow==2.20.0 keras==3.14.0``), then the wheel WITHOUT extras, and
-   fails if pip replaced or removed any of it, or added a second TensorFlow distribution.
+   package index: the build requirements, then what ``WHEEL[course]`` needs, at the versions
+   of ``.venv``). Where ``uv`` is installed (``--installer``), it unpacks the dependencies
+   from the same wheelhouse first (offline, several at a time), and pip then installs cnnkit
+   itself, resolving its requirements against them. ``--hosted SPEC...`` first installs
+   what a hosted Jupyter image already has (for example ``tensorflow==2.20.0
+   keras==3.14.0``), then the wheel WITHOUT extras, and fails if pip replaced or removed any
+   of it, or added a second TensorFlow distribution (that route is pip's alone).
 3. ``pip check``.
 4. Every notebook copied ALONE into an empty folder, run in short mode (CNNKIT_QUICK=1)
    through a Jupyter kernel of that venv with ipykernel's default output capture: any error
-   output or stderr stream fails. Notebooks in PENDING (they still read ../benchmarks
-   until they are re-run) must fail there, and the check fails if one of them passes.
+   output or stderr stream fails; the longest start first (:data:`SHORT_RUN_SECONDS`).
+   Notebooks in PENDING (they still read ../benchmarks until they are re-run) must fail
+   there, and the check fails if one of them passes.
 
     python scripts/check_install.py --fill              # CI: fill the wheelhouse, then check
     python scripts/check_install.py                     # offline, wheelhouse already filled
@@ -39,6 +44,9 @@ NOTEBOOKS = ROOT / "notebooks"
 PENDING = {"03": "re-run pending: reads ../benchmarks/results (use cnnkit.experiments)",
            "06": "re-run pending: its first cell imports Keras before cnnkit (TensorFlow's "
                  "start-up lines on stderr)"}
+SHORT_RUN_SECONDS = {"01": 82, "02": 30, "04": 66, "05": 86}
+"""Short-mode seconds measured by this script (README): the longest notebooks start first, so
+that the last one to start is a short one (03 and 06 fail at once while PENDING)."""
 WHEELHOUSE = Path(os.environ.get("CNNKIT_WHEELHOUSE", Path.home() / ".cache/cnnkit-wheelhouse"))
 TF_DISTRIBUTIONS = {"tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos"}
 BIN = "Scripts" if os.name == "nt" else "bin"
@@ -115,16 +123,19 @@ def fill_for(python: str, wheel: Path, wheelhouse: Path) -> None:
        "ipykernel", "nbclient")
 
 
-def fill(wheelhouse: Path) -> None:
-    """Download the dependencies the shared .venv holds (exact versions) into the wheelhouse."""
+def fill(wheelhouse: Path, wheel: Path | None = None) -> None:
+    """Download into the wheelhouse, at the versions the shared .venv holds: what building
+    needs (no ``wheel``), or what installing ``wheel[course]`` needs."""
     venv_python = ROOT / ".venv" / BIN / "python"
     frozen = sh(venv_python, "-m", "pip", "freeze", capture_output=True).stdout.splitlines()
-    wanted = [line for line in frozen if line and not line.startswith(("-e", "#"))
+    pinned = [line for line in frozen if "==" in line
               and not line.lower().startswith("cnnkit")]  # fmt: skip
-    reqs = wheelhouse / "requirements.txt"
+    constraints = wheelhouse / "constraints.txt"
     wheelhouse.mkdir(parents=True, exist_ok=True)
-    reqs.write_text("\n".join([*wanted, "setuptools>=77", "wheel"]) + "\n")
-    sh(sys.executable, "-m", "pip", "download", "--quiet", "-d", wheelhouse, "-r", reqs)
+    constraints.write_text("\n".join(pinned) + "\n")
+    wanted = [f"{wheel}[course]"] if wheel else ["setuptools>=77", "wheel"]
+    sh(sys.executable, "-m", "pip", "download", "--quiet", "-d", wheelhouse, "-c", constraints,
+       *wanted)
 
 
 def build(dist: Path, wheelhouse: Path) -> Path:
@@ -149,12 +160,29 @@ def freeze(python: Path) -> dict[str, str]:
     return {p["name"].lower().replace("_", "-"): p["version"] for p in json.loads(out)}
 
 
+def find_uv(choice: str) -> str | None:
+    """The uv executable for ``--installer`` (auto: beside this Python, else on PATH)."""
+    if choice == "pip":
+        return None
+    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if choice == "uv" and not found:
+        raise SystemExit("--installer uv: uv is not installed (pip install uv)")
+    return found
+
+
 def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str],
-            base: str = sys.executable) -> Path:
+            base: str = sys.executable, uv: str | None = None) -> Path:
     sh(base, "-m", "venv", venv)
     python = venv / BIN / "python"
     env = offline_env(wheelhouse)
     if not hosted:
+        if uv:  # the dependencies, unpacked several at a time from the same wheelhouse
+            links = [a for link in env["PIP_FIND_LINKS"].split() for a in ("--find-links", link)]
+            sh(uv, "pip", "install", "--quiet", "--offline", "--no-index", *links,
+               "--python", python, f"{wheel}[course]", env=env)
+            sh(uv, "pip", "uninstall", "--quiet", "--python", python, "cnnkit", env=env)
+        # pip installs cnnkit itself (and, without uv, everything): its resolver checks every
+        # requirement of cnnkit[course] against what is installed and the wheelhouse
         sh(python, "-m", "pip", "install", "--quiet", f"{wheel}[course]", env=env)
         return python
     sh(python, "-m", "pip", "install", "--quiet", *hosted, "ipykernel", "nbclient", env=env)
@@ -229,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks", nargs="+", default=["01", "02", "03", "04", "05", "06"])
     parser.add_argument("--jobs", type=int, default=2, help="notebooks run at once (each in "
                         "its own kernel; default 2, the cores of the course's machines)")
+    parser.add_argument("--installer", choices=["auto", "uv", "pip"], default="auto",
+                        help="who unpacks the dependencies into the fresh venv: uv where it "
+                        "is installed (auto), else pip; pip installs cnnkit itself either way")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--python", help="create the venv with this Python (another version); "
                         "with --fill, its pip downloads what it needs into --wheelhouse")
@@ -238,25 +269,32 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     failures = []
     try:
+        uv = None if args.hosted else find_uv(args.installer)
         if args.fill and not args.python:
-            with step("fill the wheelhouse (package index)", timings):
+            with step("fill the wheelhouse: build requirements (package index)", timings):
                 fill(args.wheelhouse)
         with step("python -m build (wheel + sdist)", timings):
             wheel = build(work / "dist", WHEELHOUSE if args.python else args.wheelhouse)
         if args.fill and args.python:
             with step(f"fill the wheelhouse for {args.python} (package index)", timings):
                 fill_for(args.python, wheel, args.wheelhouse)
-        with step("fresh venv, wheel installed non-editable, offline", timings):
+        elif args.fill:
+            with step("fill the wheelhouse: the wheel's dependencies (package index)", timings):
+                fill(args.wheelhouse, wheel)
+        installer = "pip" if not uv else "uv (dependencies) + pip (cnnkit)"
+        with step(f"fresh venv, wheel installed non-editable, offline, by {installer}",
+                  timings):
             python = install(work / "venv", wheel, args.wheelhouse, args.hosted,
-                             args.python or sys.executable)
+                             args.python or sys.executable, uv)
             print("   " + sh(python, "--version", capture_output=True).stdout.strip())
         with step("pip check", timings):
             sh(python, "-m", "pip", "check")
         notebooks = {key: next(NOTEBOOKS.glob(f"{key}_*.ipynb")) for key in args.notebooks}
         title = f"{len(notebooks)} notebooks, each copied alone, short mode, {args.jobs} at a time"
         with step(title, timings), ThreadPoolExecutor(args.jobs) as pool:
-            runs = {key: pool.submit(run_notebook, python, notebook, work)
-                    for key, notebook in notebooks.items()}  # fmt: skip
+            longest_first = sorted(notebooks, key=lambda k: -SHORT_RUN_SECONDS.get(k, 0))
+            runs = {key: pool.submit(run_notebook, python, notebooks[key], work)
+                    for key in longest_first}  # fmt: skip
             for key, notebook in notebooks.items():
                 problems, seconds = runs[key].result()
                 print(f"   {notebook.name}: {seconds:.1f} s")

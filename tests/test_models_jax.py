@@ -5,10 +5,11 @@ Subprocesses with ``KERAS_BACKEND=jax`` (Keras picks its backend once per proces
 rest of the suite stays on TensorFlow) copy each builder file alone into an empty folder of its
 own, import it there with cnnkit unimportable, and for every builder: build it (small input,
 3 classes; the large families in a narrow, shallow configuration, since JAX compiles every new
-operation shape), predict a batch of two images and train one step; the loss must be finite
-and the weights must change. Two such subprocesses run at once (:data:`PROCESSES`, the cores
-of the course's machines) and share the files: each takes the next file nobody has claimed
-(an exclusive create of a claim file), so the two stay busy until the last file.
+operation shape), predict a batch of two images and train one step, both jit-compiled as Keras
+does by default on JAX; the loss must be finite and the weights must change. Two such
+subprocesses run at once (:data:`PROCESSES`, the cores of the course's machines) and share the
+files: each takes the next file nobody has claimed (an exclusive create of a claim file), so
+the two stay busy until the last file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from test_models_standalone import BUILDER_FILES, MODELS_DIR
 pytestmark = pytest.mark.jax  # a step of .ci/run of its own (scripts/test.sh deselects it)
 
 SCRIPT = r'''
-import ast, importlib.util, inspect, json, os, shutil, sys
+import ast, importlib.util, inspect, json, os, shutil, sys, time
 from pathlib import Path
 
 class NoCnnkit:
@@ -59,6 +60,7 @@ for filename, builders in files.items():
     spec.loader.exec_module(module)
     for name in builders:
         builder = getattr(module, name)
+        start = time.perf_counter()
         default = inspect.signature(builder).parameters["input_shape"].default
         model = None
         for options in (SMALL.get(name, {}), {}):  # a narrow, shallow member of the family
@@ -73,15 +75,17 @@ for filename, builders in files.items():
         shape = tuple(model.input_shape[1:])
         x = np.random.default_rng(0).random((2, *shape), dtype="float32")
         y = np.array([0, 2])
-        # eager (no XLA compilation): a few seconds per model instead of tens
+        # jit_compile=True, Keras's default on JAX: one XLA program for predict and one for
+        # the training step (op-by-op eager JAX compiles every new operation shape apart)
         model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy",
-                      jit_compile=False)
+                      jit_compile=True)
         probs = model.predict(x, verbose=0)
         before = [w.copy() for w in model.get_weights()]
         loss = float(np.asarray(model.train_on_batch(x, y)).ravel()[0])
         changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
         results[f"{filename}:{name}"] = {"shape": list(shape), "out": list(probs.shape),
-                                         "loss": loss, "changed": changed}
+                                         "loss": loss, "changed": changed,
+                                         "seconds": round(time.perf_counter() - start, 1)}
 print(json.dumps(results))
 '''
 
@@ -89,10 +93,15 @@ print(json.dumps(results))
 PROCESSES = 2
 """JAX subprocesses at once; they share the builder files."""
 
+FAST_COMPILE = "--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true"
+"""XLA flags of the subprocesses (unless XLA_FLAGS is set): a batch of two images runs in no
+time, compiling it is what takes the seconds, so XLA optimises the code it emits less."""
+
 
 def test_every_builder_file_builds_predicts_and_trains_on_jax(tmp_path):
     assert importlib.util.find_spec("jax"), "jax is missing: install the test extra (jax[cpu])"
-    env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
+    env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu",
+           "XLA_FLAGS": os.environ.get("XLA_FLAGS", FAST_COMPILE)}
     env.pop("PYTHONPATH", None)
     (tmp_path / "claims").mkdir()
     runs = []
@@ -118,6 +127,8 @@ def test_every_builder_file_builds_predicts_and_trains_on_jax(tmp_path):
                 run.communicate()
     expected = {f"{f}:{b}" for f, builders in BUILDER_FILES.items() for b in builders}
     assert set(results) == expected
+    print("seconds per builder (build, predict, one step): " + ", ".join(
+        f"{key.split(':')[1]} {r['seconds']}" for key, r in sorted(results.items())))
     for key, r in results.items():
         assert r["out"] == [2, 3], key
         assert r["loss"] == r["loss"] and r["loss"] < 1e4, key  # finite
