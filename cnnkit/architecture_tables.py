@@ -70,15 +70,15 @@ def vgg_table(configs: Sequence[str] = VGG_CONFIGS, *,
               input_shape: tuple[int, int, int] = (224, 224, 3)) -> Any:
     """VGG's configurations as the paper's Table 1, built from ``cnnkit.models.vgg``.
 
-    Each configuration is built (``vgg(input_shape, 1000, config=c)``) and its layers read
-    back; rows follow the table: the input, each block's layers aligned by position (a
-    configuration with fewer layers in a block leaves its cell empty), ``maxpool``, the
-    three dense layers and the soft-max.
+    Each configuration is built (``vgg(input_shape, 1000, config=c)``, without drawing its
+    initial weights) and its layers read back; rows follow the table: the input, each
+    block's layers aligned by position (a configuration with fewer layers in a block leaves
+    its cell empty), ``maxpool``, the three dense layers and the soft-max.
 
     Args:
         configs: the configurations, columns in this order (default A, A-LRN, B, C, D, E).
-        input_shape: the input the networks are built for; the layers do not depend on it,
-            so a small one builds faster. Default the paper's 224x224 RGB.
+        input_shape: the input the networks are built for (the layers do not depend on
+            it). Default the paper's 224x224 RGB.
 
     Returns:
         A ``pandas.DataFrame``: one column per configuration, headed ``"A: 11 capas con
@@ -101,7 +101,11 @@ def vgg_table(configs: Sequence[str] = VGG_CONFIGS, *,
 
     columns = {}
     for config in configs:
-        blocks = vgg_column(vgg(tuple(input_shape), 1000, config=config))
+        # the layers are read, never run: build them without drawing the initial weights
+        # (drawing VGG's 130-odd million is what takes the time)
+        with keras.StatelessScope(initialize_variables=False):
+            model = vgg(tuple(input_shape), 1000, config=config)
+        blocks = vgg_column(model)
         weights = sum(cell.startswith(("conv", "FC")) for block in blocks for cell in block)
         columns[f"{config}: {weights} capas con pesos"] = blocks
         keras.backend.clear_session()
