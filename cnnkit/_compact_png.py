@@ -43,8 +43,12 @@ def compact_png(figure: Figure) -> bytes:
     if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
         return plain  # transparent pixels: keep the alpha channel
     rgb = np.asarray(image.convert("RGB"))
-    colours, index = np.unique(rgb.reshape(-1, 3), axis=0, return_inverse=True)
-    if len(colours) <= 256:  # exact: every pixel keeps its colour
+    # each pixel as one integer 0xRRGGBB: np.unique on it gives the colours in the order of
+    # np.unique(..., axis=0) on the rows (R, G, B), tens of times faster
+    packed = (rgb[..., 0].astype(np.uint32) << 16) | (rgb[..., 1].astype(np.uint32) << 8)
+    codes, index = np.unique((packed | rgb[..., 2]).ravel(), return_inverse=True)
+    if len(codes) <= 256:  # exact: every pixel keeps its colour
+        colours = np.stack([codes >> 16, (codes >> 8) & 0xFF, codes & 0xFF], axis=1)
         palette = Image.fromarray(index.reshape(rgb.shape[:2]).astype(np.uint8), mode="P")
         palette.putpalette(colours.astype(np.uint8).ravel().tolist())
     else:

@@ -171,9 +171,20 @@ def test_solved_notebook_gets_full_marks(course):
 
 
 def test_untouched_student_copy_gets_zero_for_every_exercise(course):
+    """The release validated in reverse (nbgrader's ``validate --invert``): each exercise cell
+    runs (it only defines the student's function), and its checking cell fails on the stub:
+    ``NotImplementedError``, or the ``AssertionError`` of a checker that reports it."""
     total, by_exercise = course["scores"]["sin_tocar"]
     assert by_exercise == dict.fromkeys(POINTS, 0)
     assert total == 0
+    path = course["dir"] / "autograded" / "sin_tocar" / ASSIGNMENT / SOURCE.name
+    errors = {_grade_id(c): [o.ename for o in c.outputs if o.output_type == "error"]
+              for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"}
+    for exercise in POINTS:
+        check = f"{exercise}_comprobacion"
+        stub = [g for g in errors if g.startswith(f"{exercise}_") and g != check]
+        assert len(stub) == 1 and errors[stub[0]] == [], (exercise, stub, errors)
+        assert errors[check] in (["NotImplementedError"], ["AssertionError"]), errors[check]
 
 
 def _check_cell(exercise: str, *, hidden: bool) -> str:

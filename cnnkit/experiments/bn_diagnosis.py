@@ -93,10 +93,16 @@ class _Losses(keras.callbacks.Callback):
 
 
 def diagnose(x, y, test, seed: int, reestimate: bool, extractor_rate: float,
-             finetune_rate: float, steps: int) -> dict:
-    """One fine-tuning run of the recipe at 100 labels, with what went on inside it."""
+             finetune_rate: float, steps: int, *, eager: bool | None = None) -> dict:
+    """One fine-tuning run of the recipe at 100 labels, with what went on inside it.
+
+    ``eager`` trains without tracing a graph; ``None`` (default) follows the mode: eager in
+    short mode (``CNNKIT_QUICK=1``), whose few steps do not repay the seconds spent tracing
+    EfficientNet-Lite0's training step, traced otherwise.
+    """
     start = time.perf_counter()
-    fit = {"schedule": lambda rate, s: schedule(rate, s, False), "eager": False}
+    eager = is_quick() if eager is None else eager
+    fit = {"schedule": lambda rate, s: schedule(rate, s, False), "eager": eager}
     lite = Lite(96, "top", False, seed)
     row = {"kind": "diagnosis", "seed": seed, "reestimate": reestimate,
            "extractor_rate": extractor_rate, "finetune_rate": finetune_rate}
@@ -166,6 +172,6 @@ def run(out: str | Path, *, seeds=(0, 1, 2), settings=SETTINGS, n: int = 100,
         x, y = draw(xp, yp, n, seed)
         for reestimate, extractor_rate, finetune_rate in settings:
             rec.add(diagnose(x, y, test, seed, reestimate, extractor_rate, finetune_rate,
-                             steps_for(n, quick)))
+                             steps_for(n, quick), eager=quick))
     rec.add({**machine(), "kind": "end", "seconds": round(time.perf_counter() - start, 1)})
     return rec.rows()
