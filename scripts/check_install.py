@@ -12,8 +12,8 @@ Steps (each timed):
 3. ``pip check``.
 4. Every notebook copied ALONE into an empty folder, run in short mode (CNNKIT_QUICK=1)
    through a Jupyter kernel of that venv with ipykernel's default output capture: any error
-   output or stderr stream fails. Notebooks in PENDING (they still read ../benchmarks
-   until they are re-run) must fail there, and the check fails if one of them passes.
+   output or stderr stream fails. Notebooks in PENDING (not yet re-run since a change
+   that makes them fail there) must fail there, and the check fails if one of them passes.
 
     python scripts/check_install.py --fill              # CI: fill the wheelhouse, then check
     python scripts/check_install.py                     # offline, wheelhouse already filled
@@ -36,8 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-PENDING = {"03": "re-run pending: reads ../benchmarks/results (use cnnkit.experiments)",
-           "06": "re-run pending: its first cell imports Keras before cnnkit (TensorFlow's "
+PENDING = {"06": "re-run pending: its first cell imports Keras before cnnkit (TensorFlow's "
                  "start-up lines on stderr)"}
 WHEELHOUSE = Path(os.environ.get("CNNKIT_WHEELHOUSE", Path.home() / ".cache/cnnkit-wheelhouse"))
 TF_DISTRIBUTIONS = {"tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos"}

@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 PENDING = {
-    "03_cnn_fashion_mnist": "re-run in a later session (its experiments are reworked)",
     "06_arquitecturas_profundas": "re-run in a later session; its solutions are inline in the "
     "exercise cells and its tables use snake_case headers",
 }
