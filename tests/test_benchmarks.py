@@ -104,18 +104,11 @@ def test_the_stored_run_is_complete_and_consistent(labels, stored):
 
 
 # -- the stored runs ship in the package; the statistics on rows with a known answer --------
-PACKAGE_RESULTS = BENCHMARKS.parent / "cnnkit" / "experiments" / "results"
-# Notebook 03 still reads this copy through ../benchmarks/results until it is re-run with the
-# lines that read cnnkit.experiments (pending re-run). Then delete the copy and this list: it
-# must stay byte-identical to the package's file until then.
-PENDING_COPIES = ("fashion_mnist_2cpu_2026-11-23.txt",)
 # The stored full runs, as committed: an edited stored accuracy fails here. Adopting a new
 # run means replacing the file and this hash in the same reviewed commit.
 STORED_SHA256 = {
     "deep_degradation.jsonl": "7398749d01ce7f0bbe8ac4ed99a7fd84df5e3677d34f28dc70cb26146036bf5f",
     "deep_families.jsonl": "683e9c738915e8953eb1f84fe1bd3718517504df4bef7ab3a65d51fa37bb1567",
-    "fashion_mnist_2cpu_2026-11-23.txt":
-        "d5b9d5f1e07e5efc95b4570b72320251a5d9e35103bb430ae77f79ee9da4ce66",
     "transfer_labels.jsonl": "f34f22c2ab75fd3a786295e0da174c2e21ebc6e7e181bedb54a97581b68a83a8",
 }
 
@@ -128,11 +121,6 @@ def test_stored_runs_are_the_committed_ones():
     assert experiments.stored_results() == sorted(STORED_SHA256)
     for name, digest in STORED_SHA256.items():
         assert hashlib.sha256(experiments.results_path(name).read_bytes()).hexdigest() == digest
-
-
-@pytest.mark.parametrize("name", PENDING_COPIES)
-def test_pending_copies_for_notebook_03_equal_the_package_data(name):
-    assert (BENCHMARKS / "results" / name).read_bytes() == (PACKAGE_RESULTS / name).read_bytes()
 
 
 def test_paired_difference_matches_a_hand_computed_t_interval():

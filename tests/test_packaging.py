@@ -265,7 +265,7 @@ def test_first_cell_without_cnnkit_says_exactly_the_spanish_message(tmp_path):
 def test_ci_checks_the_installed_wheel_and_the_jax_builders():
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert ("PIP_NO_COMPILE=1 .venv/bin/python scripts/check_install.py --fill --notebooks "
-            "01 02 04 05") in ci
+            "01 02 03 04 05") in ci
     assert ".venv/bin/python -m pytest -p no:xdist -q -m jax tests/test_models_jax.py" in ci
     assert '-m "not jax"' in (ROOT / "scripts" / "test.sh").read_text()
 
@@ -277,7 +277,7 @@ def test_check_install_keeps_the_pending_notebooks_explicit():
                                                   "check_install.py")  # fmt: skip
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert set(module.PENDING) == {"03", "06"}
+    assert set(module.PENDING) == {"06"}
     assert all(reason.startswith("re-run pending") for reason in module.PENDING.values())
     for key in module.PENDING:
         cells = json.loads(next((ROOT / "notebooks").glob(f"{key}_*.ipynb")).read_text())["cells"]

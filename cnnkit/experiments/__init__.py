@@ -17,7 +17,6 @@ over the same code.
 - :func:`results_path`: the stored full runs, shipped inside the package::
 
     rows = read_rows("transfer_labels.jsonl")          # notebook 05's stored full run
-    text = results_path("fashion_mnist_2cpu_2026-11-23.txt").read_text()   # notebook 03's
 
 Importing this package is cheap: the submodules that train load on first use.
 """

@@ -1,0 +1,102 @@
+"""Notebook 03's graded exercises, without nbgrader and without training: each checking cell
+(visible check and hidden tests) passes on the instructor's solution and fails on the student
+copy's stub and on a wrong answer, one exercise at a time; the nbgrader metadata follows
+notebook 04's conventions. (The full nbgrader route runs on notebook 04 in test_nbgrader.py.)"""
+
+from __future__ import annotations
+
+import linecache
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cnnkit.student import student_notebook
+
+PATH = Path(__file__).resolve().parents[1] / "notebooks" / "03_cnn_fashion_mnist.ipynb"
+EXERCISES = {"ej1": "parametros_a_mano", "ej2": "deck_con_gap", "ej4": "aumento_vertical"}
+WRONG = {  # a plausible mistake for each exercise, which its check must refuse
+    "ej1": "def parametros_a_mano():  # no biases\n"
+           "    return 9 * 32 + 9 * 32 * 64 + 7 * 7 * 64 * 128 + 1280",
+    "ej2": "def deck_con_gap():\n    return models.deck_cnn((28, 28, 1), 10)",
+    "ej4": "def aumento_vertical(seed=1):\n    return augmentation(flip='vertical', seed=seed)",
+}
+PRELUDE = """import numpy as np
+import keras
+import cnnkit
+from cnnkit import models
+from cnnkit.augment import augmentation
+"""
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return nbformat.read(PATH, as_version=4)
+
+
+def _grade_id(cell) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def _cells(nb, exercise: str) -> tuple[str, str]:
+    solution = [c.source for c in nb.cells if _grade_id(c).startswith(f"{exercise}_")
+                and c.metadata["nbgrader"]["solution"]]  # fmt: skip
+    check = [c.source for c in nb.cells if _grade_id(c) == f"{exercise}_comprobacion"]
+    assert len(solution) == 1 and len(check) == 1, exercise
+    return solution[0], check[0]
+
+
+def _exec(source: str, name: str, namespace: dict) -> None:
+    # registered in linecache as IPython does for a cell, so inspect.getsource works
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    exec(compile(source, name, "exec"), namespace)  # noqa: S102
+
+
+def _run(exercise_code: str, check: str) -> None:
+    namespace: dict = {}
+    _exec(PRELUDE + exercise_code, f"<exercise {id(namespace)}>", namespace)
+    _exec(check, f"<check {id(namespace)}>", namespace)
+
+
+@pytest.mark.parametrize("exercise", sorted(EXERCISES))
+def test_solved_exercise_passes_its_check_with_hidden_tests(notebook, exercise):
+    _run(*_cells(notebook, exercise))
+
+
+@pytest.mark.parametrize("exercise", sorted(EXERCISES))
+def test_blank_and_wrong_answers_fail(notebook, exercise):
+    student = student_notebook(notebook)
+    blank, check = _cells(student, exercise)
+    assert "raise NotImplementedError()" in blank
+    with pytest.raises(NotImplementedError):
+        _run(blank, check)
+    with pytest.raises(AssertionError) as error:
+        _run(WRONG[exercise], check)
+    assert re.search(r"[áéíóúñ]|debe|repasa|usa", str(error.value)), "Spanish feedback"
+
+
+def test_nbgrader_metadata_like_notebook_04(notebook):
+    graded = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert sorted(_grade_id(c) for c in graded) == [f"{e}_comprobacion" for e in sorted(EXERCISES)]
+    assert all(c.metadata["nbgrader"]["points"] > 0 and c.metadata["nbgrader"]["locked"]
+               for c in graded)  # fmt: skip
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        meta = cell.metadata.get("nbgrader")
+        if "solution" in tags:  # the Soluciones section: hidden, removed from student copies
+            assert meta is None and cell.metadata["jupyter"] == {"source_hidden": True,
+                                                                  "outputs_hidden": True}
+            continue
+        assert meta and meta["schema_version"] == 3, cell.source[:60]
+        if meta["solution"]:
+            assert not meta["locked"] and "### BEGIN SOLUTION" in cell.source
+            assert not cell.get("outputs")  # an exercise cell stores no output
+        else:
+            assert meta["locked"] and "BEGIN SOLUTION" not in cell.source
+    solutions = "\n".join(c.source for c in notebook.cells
+                          if "solution" in c.metadata.get("tags", []))  # fmt: skip
+    for exercise in EXERCISES:  # every line of a solution region is also in the Soluciones
+        region = _cells(notebook, exercise)[0].split("### BEGIN SOLUTION")[1]
+        for line in region.split("### END SOLUTION")[0].strip().splitlines():
+            assert line.strip() in solutions, (exercise, line)
