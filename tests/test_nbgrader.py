@@ -4,7 +4,8 @@ Notebook 04: the README's ``nbgrader_config.py`` and its commands are read from 
 run as they are (``nbgrader generate_assignment``, then ``nbgrader autograde`` on two
 submissions in one call, then ``nbgrader export``). The release must equal ``cnnkit student``'s
 copy; the solved notebook gets full marks, the untouched student copy zero for every exercise,
-and the autograde leaves out exactly the cells tagged ``skip-autograde``.
+and the autograde leaves out exactly the cells tagged ``skip-autograde``. Notebooks 01 and 02,
+one assignment with the same configuration: solved, full marks; untouched, zero.
 
 The class-scale cases (each exercise alone, typical mistakes, cnnkit's own LeNet-5 instead of
 the exercise, checks tagged to be skipped, hostile submissions) are graded in
@@ -40,7 +41,13 @@ SHORTCUTS = {  # what a student may try instead of the exercise (deploy/tests: "
     return np.pad(imagenes, ((0, 0), (2, 2), (2, 2))).astype(np.uint8)""",
 }
 POINTS = {"ej1": 3, "ej2": 2, "ej3": 2, "ej4": 2, "ej5": 1}
-GRADED = {SOURCE.stem: POINTS}  # every notebook graded with nbgrader
+# notebooks 01 and 02: one assignment, a solved and a blank submission
+BASICS = "fundamentos"
+BASICS_POINTS = {
+    "01_convolucion_y_filtros": {"ej1": 1, "ej2": 2, "ej3": 2, "ej4": 1, "ej5": 2, "ej6": 2},
+    "02_pooling_y_dimensionalidad": {"ej1": 2, "ej2": 3, "ej3": 2, "ej4": 3},
+}
+GRADED = {SOURCE.stem: POINTS, **BASICS_POINTS}  # every notebook graded with nbgrader
 
 
 def _readme_block(language: str, must_contain: str) -> str:
@@ -321,3 +328,82 @@ def test_every_check_explains_its_failure_in_spanish(stem):
         ]
     assert not bare, f"asserts without a Spanish message (cell, line): {bare}"
 
+
+@pytest.fixture(scope="module")
+def basics(tmp_path_factory) -> dict:
+    """Notebooks 01 and 02 as one assignment with the README's configuration: a solved and
+    an untouched copy, one ``generate_assignment`` and one ``autograde`` call, short mode."""
+    from nbgrader.api import Gradebook
+
+    course_dir = tmp_path_factory.mktemp("basics") / "course"
+    (course_dir / "source" / BASICS).mkdir(parents=True)
+    (course_dir / "nbgrader_config.py").write_text(
+        _readme_block("python", "# nbgrader_config.py")
+    )
+    for stem in BASICS_POINTS:
+        (course_dir / "source" / BASICS / f"{stem}.ipynb").write_bytes(
+            (ROOT / "notebooks" / f"{stem}.ipynb").read_bytes()
+        )
+    start = time.perf_counter()
+    _run(f"nbgrader generate_assignment {BASICS}", course_dir)
+    for stem, points in BASICS_POINTS.items():
+        name = f"{stem}.ipynb"
+        release = nbformat.read(course_dir / "release" / BASICS / name, as_version=4)
+        source = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+        for student, nb in (("resuelto", _solved_only(release, source, set(points))),
+                            ("sin_tocar", release)):
+            folder = course_dir / "submitted" / student / BASICS
+            folder.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, folder / name)
+    _run(f"CNNKIT_QUICK=1 nbgrader autograde {BASICS}", course_dir)
+    scores = {}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        for student in ("resuelto", "sin_tocar"):
+            scores[student] = {
+                stem: {e: gradebook.find_grade(f"{e}_comprobacion", stem, BASICS, student).score
+                       for e in points}
+                for stem, points in BASICS_POINTS.items()
+            }
+    print(f"\nnbgrader, notebooks 01 and 02: {time.perf_counter() - start:.0f} s; {scores}")
+    return {"dir": course_dir, "scores": scores}
+
+
+@pytest.mark.parametrize("stem", BASICS_POINTS)
+def test_notebooks_01_02_solved_full_marks_blank_zero(basics, stem):
+    assert basics["scores"]["resuelto"][stem] == BASICS_POINTS[stem]
+    assert sum(BASICS_POINTS[stem].values()) == 10
+    assert basics["scores"]["sin_tocar"][stem] == dict.fromkeys(BASICS_POINTS[stem], 0)
+
+
+@pytest.mark.parametrize("stem", BASICS_POINTS)
+def test_notebooks_01_02_autograde_without_errors_outside_the_exercises(basics, stem):
+    """The solved copy, autograded: no cell fails (a skipped cell leaves no NameError behind)
+    and every check prints its ✔ line."""
+    path = basics["dir"] / "autograded" / "resuelto" / BASICS / f"{stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    errors = [(_grade_id(c), o.ename) for c in nb.cells if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    ticks = [c for c in nb.cells if _grade_id(c).endswith("_comprobacion")
+             and "✔" in "".join(o.get("text", "") for o in c.outputs)]
+    assert len(ticks) == len(BASICS_POINTS[stem])
+
+
+def test_hidden_tests_of_01_reject_ops_conv2d_in_place_of_the_loops(capsys):
+    """Exercise 5 of notebook 01 asks for loops: ops.conv2d passes the visible check (it is
+    the reference) and fails the hidden tests."""
+    import numpy as np
+
+    from cnnkit import kernels, ops
+
+    cell = next(c for c in nbformat.read(ROOT / "notebooks" / "01_convolucion_y_filtros.ipynb",
+                                         as_version=4).cells
+                if _grade_id(c) == "ej5_comprobacion")
+    namespace = {"np": np, "ops": ops, "kernels": kernels}
+    exec("def correlacion_bucle_general(F, H, stride=1, padding=0):\n"
+         "    return ops.conv2d(F, H, stride=stride, padding=padding)", namespace)
+    exec(cell.source.split("### BEGIN HIDDEN TESTS")[0], namespace)
+    assert "✔ correlacion_bucle_general coincide" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="con bucles"):
+        exec(cell.source, namespace)
+    assert ops.conv2d is namespace["prueba_original"]  # the check puts ops.conv2d back

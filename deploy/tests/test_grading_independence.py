@@ -1,5 +1,5 @@
-"""Grades cannot depend on training, data or time: a static check of the graded notebooks,
-no kernel.
+"""Grades cannot depend on training, data or time: a static check of the graded notebooks
+(01, 02 and 04), no kernel.
 
 Every name a graded check cell (hidden tests included) reads is defined in that cell, is
 the student's function of a solution cell, or comes from the notebook's import cells. So a
@@ -21,6 +21,8 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SOURCE = NOTEBOOKS / "04_ejercicio_lenet5.ipynb"
 GRADED = {  # graded notebook: how many graded checks it has
     SOURCE: 5,
+    NOTEBOOKS / "01_convolucion_y_filtros.ipynb": 6,
+    NOTEBOOKS / "02_pooling_y_dimensionalidad.ipynb": 4,
 }
 graded_notebooks = pytest.mark.parametrize("path", GRADED, ids=[p.stem[:2] for p in GRADED])
 
