@@ -22,7 +22,9 @@ figure's ``<Figure size ...>`` text is never shown and never checked). The rules
 - ``accuracy-word``: "exactitud" anywhere (the course says "acierto" for accuracy).
 - ``stderr``: any stderr stream output.
 - ``solution``: the course convention for solutions is broken: (a) a cell tagged
-  ``solution`` without ``jupyter.source_hidden`` and ``jupyter.outputs_hidden``; (b) a cell
+  ``solution`` without ``jupyter.source_hidden`` and ``jupyter.outputs_hidden``, except the
+  "## Soluciones" heading, which is tagged (student copies drop it) but must not be folded,
+  so that the section can be found and its instruction read; (b) a cell
   of the "## Soluciones" section (from that heading to the end; one such heading) not
   tagged ``solution``; (c) an exercise cell (one with a ``### BEGIN SOLUTION`` region,
   nbgrader's solution region of graded notebooks) outside that section that has stored
@@ -366,8 +368,12 @@ def _solution_findings(nb: nbformat.NotebookNode) -> list[tuple[int | None, str]
     for index, cell in enumerate(nb.cells):
         tagged = "solution" in cell.metadata.get("tags", [])
         hidden = cell.metadata.get("jupyter", {})
-        if tagged and not (hidden.get("source_hidden") is True
-                           and hidden.get("outputs_hidden") is True):
+        if index == start:
+            if hidden.get("source_hidden"):
+                found.append((index, "the '## Soluciones' heading is folded: leave it visible "
+                                     "(drop jupyter.source_hidden; the cells below stay folded)"))
+        elif tagged and not (hidden.get("source_hidden") is True
+                             and hidden.get("outputs_hidden") is True):
             found.append((index, "a solution cell shows its code or output "
                                  "(needs jupyter.source_hidden and outputs_hidden)"))
         if index >= start and not tagged:

@@ -9,7 +9,6 @@ passes its test turns red and its entry must be removed.
 from __future__ import annotations
 
 import base64
-import copy
 import io
 import itertools
 from collections.abc import Callable
@@ -127,7 +126,7 @@ def clean_notebook() -> nbformat.NotebookNode:
         new_markdown_cell("# Cuaderno\n\nEl acierto es 0,93 (`0.93` en código, $0.5$ en LaTeX)."),
         code, numbers, array, table, figure,
         new_markdown_cell("**Ejercicio 1.** Escribe `doble`."), exercise,
-        new_markdown_cell("## Soluciones", metadata=copy.deepcopy(HIDDEN)), solution,
+        new_markdown_cell("## Soluciones", metadata={"tags": ["solution"]}), solution,
     ])  # fmt: skip
 
 
@@ -142,6 +141,11 @@ def _add_output(output: nbformat.NotebookNode) -> Callable[[nbformat.NotebookNod
 def _unhide(nb: nbformat.NotebookNode) -> int:
     nb.cells[9].metadata["jupyter"]["source_hidden"] = False
     return 9
+
+
+def _fold_heading(nb: nbformat.NotebookNode) -> int:
+    nb.cells[8].metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+    return 8
 
 
 def _untagged_solution(nb: nbformat.NotebookNode) -> int:
@@ -200,6 +204,7 @@ MUTATIONS: dict[str, tuple[str, Callable[[nbformat.NotebookNode], int | None], s
                                                 text="WARNING: All log messages\n")),
                "WARNING"),  # fmt: skip
     "solution shown": ("solution", _unhide, "source_hidden"),
+    "Soluciones heading folded": ("solution", _fold_heading, "heading is folded"),
     "untagged cell in Soluciones": ("solution", _untagged_solution, "not tagged"),
     "exercise shows its output": ("solution", _exercise_output, "output of its solution"),
     "solution only inline": ("solution", _solution_only_inline, "return 2 * x"),

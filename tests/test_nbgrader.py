@@ -407,3 +407,57 @@ def test_hidden_tests_of_01_reject_ops_conv2d_in_place_of_the_loops(capsys):
     with pytest.raises(AssertionError, match="con bucles"):
         exec(cell.source, namespace)
     assert ops.conv2d is namespace["prueba_original"]  # the check puts ops.conv2d back
+
+
+WRONG_01_02 = [  # (notebook, exercise, a student's wrong answer, a piece of the feedback)
+    ("01_convolucion_y_filtros", "ej4", """def primera_capa(lado, tam_filtro, n_filtros, canales=1):
+    salida = ops.conv_output_size(lado, tam_filtro)
+    return (salida, salida, n_filtros), ops.conv_params(tam_filtro, n_filtros, canales)""",
+     "intercambiado canales y n_filtros"),
+    ("01_convolucion_y_filtros", "ej4", """def primera_capa(lado, tam_filtro, n_filtros, canales=1):
+    salida = ops.conv_output_size(lado, tam_filtro)
+    sin_sesgo = ops.conv_params(tam_filtro, canales, n_filtros, bias=False)
+    return (salida, salida, n_filtros), sin_sesgo""",
+     "también un sesgo"),
+    ("01_convolucion_y_filtros", "ej5", """def correlacion_bucle_general(F, H, stride=1, padding=0):
+    Fp, (kh, kw) = np.pad(F, padding), H.shape
+    G = np.zeros(((Fp.shape[0] - kh) // stride, (Fp.shape[1] - kw) // stride))  # one short
+    for i in range(G.shape[0]):
+        for j in range(G.shape[1]):
+            G[i, j] = np.sum(H * Fp[i * stride:i * stride + kh, j * stride:j * stride + kw])
+    return G""", "la salida debe medir"),
+    ("01_convolucion_y_filtros", "ej5", """def correlacion_bucle_general(F, H, stride=1, padding=0):
+    Fp, (kh, kw) = np.pad(F, padding), H.shape
+    G = np.zeros(((Fp.shape[0] - kh) // stride + 2, (Fp.shape[1] - kw) // stride + 2))  # one more
+    for i in range(G.shape[0]):
+        for j in range(G.shape[1]):
+            G[i, j] = np.sum(H * Fp[i * stride:i * stride + kh, j * stride:j * stride + kw])
+    return G""", "recorre más posiciones"),
+    ("01_convolucion_y_filtros", "ej5", """def correlacion_bucle_general(F, H, stride=1, padding=0):
+    return ops.conv2d(F, H, stride=stride, padding=padding, flip=True)""", "algún valor"),
+    ("02_pooling_y_dimensionalidad", "ej1", """maximos_a_mano = np.array([[4, 2], [4, 2]])
+medias_a_mano = np.array([[2, 2, 1], [3, 2.5, 0.75], [2.5, 2, 1]])""", "⌊(N − F) / S⌋ + 1"),
+    ("02_pooling_y_dimensionalidad", "ej4", """def ampliar_bilineal(fila):
+    return np.interp(np.linspace(0, len(fila) - 1, len(fila)), np.arange(len(fila)), fila)""",
+     "10 valores"),
+    ("02_pooling_y_dimensionalidad", "ej4", """def ampliar_bilineal(fila):
+    return np.repeat(fila, 2)""", "no coincide con ops.upsample2d"),
+]
+
+
+@pytest.mark.parametrize(("stem", "exercise", "wrong", "feedback"), WRONG_01_02,
+                         ids=[f"{s[:2]}-{e}-{i}" for i, (s, e, _, _) in enumerate(WRONG_01_02)])
+def test_visible_checks_of_01_02_name_the_mistake_in_spanish(stem, exercise, wrong, feedback):
+    """A typical wrong answer fails the visible check with feedback that names the mistake
+    (not NumPy's English broadcast error)."""
+    import keras
+    import numpy as np
+
+    from cnnkit import kernels, ops
+
+    cell = next(c for c in nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells
+                if _grade_id(c) == f"{exercise}_comprobacion")
+    namespace = {"np": np, "ops": ops, "kernels": kernels, "keras": keras}
+    exec(wrong, namespace)
+    with pytest.raises(AssertionError, match=re.escape(feedback)):
+        exec(cell.source.split("### BEGIN HIDDEN TESTS")[0], namespace)

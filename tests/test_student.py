@@ -257,15 +257,22 @@ def test_student_copy_of_every_notebook_hides_its_solutions_section(path):
 
 @pytest.mark.parametrize("path", COURSE, ids=[p.stem for p in COURSE])
 def test_solution_cells_hide_their_code_and_their_outputs(path):
-    """Answers stay out of sight until the student unfolds them (JupyterLab's collapsed cells)."""
+    """Answers stay out of sight until the student unfolds them (JupyterLab's collapsed cells);
+    the "## Soluciones" heading above them stays visible, so the section can be found."""
     nb = nbformat.read(path, as_version=4)
     tagged = [i for i, c in enumerate(nb.cells)
               if student.SOLUTION_TAG in c.metadata.get("tags", [])]
-    shown = [i for i in tagged
-             if not (nb.cells[i].metadata.get("jupyter", {}).get("source_hidden") is True
-                     and nb.cells[i].metadata.get("jupyter", {}).get("outputs_hidden") is True)]
+    heading = [i for i in tagged if nb.cells[i].cell_type == "markdown"
+               and re.search(r"^## Soluciones\b", nb.cells[i].source, re.M)]
+    shown = [i for i in tagged if i not in heading
+             and not (nb.cells[i].metadata.get("jupyter", {}).get("source_hidden") is True
+                      and nb.cells[i].metadata.get("jupyter", {}).get("outputs_hidden") is True)]
     assert tagged, f"{path.name}: no cell tagged {student.SOLUTION_TAG!r}"
+    assert len(heading) == 1, f"{path.name}: the '## Soluciones' heading is not tagged"
     assert not shown, f"{path.name}: solution cells {shown} lack source_hidden/outputs_hidden"
+    assert not nb.cells[heading[0]].metadata.get("jupyter", {}).get("source_hidden"), (
+        f"{path.name}: the '## Soluciones' heading is folded"
+    )
 
 
 STUDENT_PENDING = {

@@ -70,7 +70,14 @@ def test_show_kernel_writes_fractions_centred_on_zero() -> None:
     image = fig.axes[0].images[0]
     assert image.norm.vmin == -image.norm.vmax == -0.25
     sobel = viz.show_kernel([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
-    assert _texts(sobel)[:3] == ["-1", "0", "1"]
+    assert _texts(sobel)[:3] == ["\N{MINUS SIGN}1", "0", "1"]  # a true minus, as in the text
+
+
+def test_matrix_numbers_write_a_true_minus_sign_like_the_tick_labels() -> None:
+    fig = viz.show_matrix([[-1.5, 2e-05, 0]], fmt="{:g}")
+    assert _texts(fig) == ["\N{MINUS SIGN}1.5", "2e-05", "0"]  # an exponent keeps its hyphen
+    with matplotlib.rc_context({"axes.unicode_minus": False}):
+        assert _texts(viz.show_matrix([[-1.5]], fmt="{:g}")) == ["-1.5"]
 
 
 def test_format_fraction() -> None:
@@ -88,6 +95,19 @@ def test_show_matrices_one_panel_per_matrix_with_own_format() -> None:
     kernels = viz.show_matrices([[[-1, 2]], [[0.5, 0.25]]], symmetric=True, cmap="RdBu_r")
     limits = [(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in kernels.axes]
     assert limits == [(-2.0, 2.0), (-0.5, 0.5)]
+
+
+def test_show_matrices_shared_scale_gives_every_panel_one_colour_range() -> None:
+    panels = [np.array([[1.0, 2.0]]), np.array([[0.0, 4.0]])]
+    own = viz.show_matrices(panels)
+    assert [(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in own.axes] == [
+        (1.0, 2.0), (0.0, 4.0)]
+    shared = viz.show_matrices(panels, shared_scale=True)
+    assert [(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in shared.axes] == [
+        (0.0, 4.0), (0.0, 4.0)]
+    kernels = viz.show_matrices([[[-1, 2]], [[0.5, 0.25]]], symmetric=True, shared_scale=True)
+    assert [(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in kernels.axes] == [
+        (-2.0, 2.0), (-2.0, 2.0)]
 
 
 def test_show_maps_accepts_a_volume_or_a_list() -> None:

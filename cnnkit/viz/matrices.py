@@ -10,10 +10,12 @@ returns the matplotlib ``Figure``. Grids of feature maps and rows of photographs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -31,6 +33,9 @@ __all__ = [
 ]
 
 MAX_ANNOTATED_CELLS = 400
+
+_SIGN = re.compile(r"(?<![\w)\]])-(?=[\d.,])")
+"""A hyphen used as a minus sign: before a number, not between two words or numbers."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -67,6 +72,15 @@ def format_fraction(value: float, max_denominator: int = 64) -> str:
     return f"{fraction.numerator}/{fraction.denominator}"
 
 
+def _typographic_minus(label: str) -> str:
+    """``label`` with its minus signs written ``−`` (U+2212), like matplotlib's tick labels
+    (``axes.unicode_minus``, on by default) and the course's text; ``1e-05`` and ``3-4``
+    keep their hyphen."""
+    if not mpl.rcParams["axes.unicode_minus"]:
+        return label
+    return _SIGN.sub("\N{MINUS SIGN}", label)
+
+
 def _text_colour(rgba: Sequence[float]) -> str:
     luminance = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
     return "black" if luminance > 0.5 else "white"
@@ -89,7 +103,8 @@ def _draw_matrix(
     image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
     rows, cols = values.shape
     if values.size <= MAX_ANNOTATED_CELLS:
-        labels = [localize_numbers(fmt(float(value))) for value in values.flat]
+        labels = [_typographic_minus(localize_numbers(fmt(float(value))))
+                  for value in values.flat]
         size = fontsize or _auto_fontsize(labels, rows, cols, cell_size)
         for (r, c), value, label in zip(np.ndindex(rows, cols), values.flat, labels, strict=True):
             colour = _text_colour(image.cmap(image.norm(value)))
@@ -205,6 +220,7 @@ def show_matrices(
     fmt: str | Callable[[float], str] | Sequence[str | Callable[[float], str]] = "{:g}",
     cmap: str = "Blues",
     symmetric: bool = False,
+    shared_scale: bool = False,
     cell_size: float = 0.42,
     suptitle: str | None = None,
     ncols: int | None = None,
@@ -215,9 +231,13 @@ def show_matrices(
         matrices: 2-D arrays, possibly of different shapes.
         titles: one title per matrix.
         fmt: one format for all (see `show_matrix`) or a list with one per matrix.
-        cmap: colour map of every panel; each panel has its own colour range.
+        cmap: colour map of every panel; each panel has its own colour range unless
+            ``shared_scale``.
         symmetric: centre every panel's colour range on zero (for kernels, with a
             diverging ``cmap`` such as ``"RdBu_r"``).
+        shared_scale: one colour range for every panel, from the smallest to the largest
+            value of all the matrices (centred on zero with ``symmetric``), so that the same
+            colour means the same value in every panel: use it when the panels are compared.
         cell_size: inches per cell.
         suptitle: title of the whole figure.
         ncols: matrices per row; default all in one row (use fewer, with a larger
@@ -238,6 +258,9 @@ def show_matrices(
         >>> fig = show_matrices([np.eye(2)] * 3, ncols=2)   # two rows
         >>> len(fig.axes)
         3
+        >>> fig = show_matrices([np.eye(2), 4 * np.eye(2)], shared_scale=True)
+        >>> [ax.images[0].norm.vmax for ax in fig.axes]
+        [4.0, 4.0]
     """
     arrays = [matrix(m, f"matrices[{i}]") for i, m in enumerate(matrices)]
     if not arrays:
@@ -259,9 +282,16 @@ def show_matrices(
     for ax in grid.flat[len(arrays):]:
         ax.remove()
     axes = grid.flat[:len(arrays)]
+    together = np.concatenate([array.ravel() for array in arrays])
     for ax, array, label, form in zip(axes, arrays, labels, formats, strict=True):
-        limit = float(np.abs(array).max()) or 1.0
-        vmin, vmax = (-limit, limit) if symmetric else (None, None)
+        values = together if shared_scale else array
+        limit = float(np.abs(values).max()) or 1.0
+        if symmetric:
+            vmin, vmax = -limit, limit
+        elif shared_scale:
+            vmin, vmax = float(values.min()), float(values.max())
+        else:
+            vmin, vmax = None, None
         _draw_matrix(ax, array, title=label, fmt=_formatter(form), cmap=cmap, vmin=vmin,
                      vmax=vmax, fontsize=None, cell_size=cell_size)
     return finish(fig, suptitle=suptitle, tight=False)
