@@ -30,8 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 PENDING = {
-    "03_cnn_fashion_mnist": "re-run needed: its crossing table prints the epoch as a float "
-    "('época 2.0', cell 30); print it as an int, then re-run in full mode",
     "06_arquitecturas_profundas": "re-run in a later session; its solutions are inline in the "
     "exercise cells and its tables use snake_case headers",
 }

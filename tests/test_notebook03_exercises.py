@@ -12,15 +12,31 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from cnnkit import models
 from cnnkit.student import student_notebook
 
 PATH = Path(__file__).resolve().parents[1] / "notebooks" / "03_cnn_fashion_mnist.ipynb"
 EXERCISES = {"ej1": "parametros_a_mano", "ej2": "deck_con_gap", "ej4": "aumento_vertical"}
+DECK = ("filters=(64, 128, 256), convs_per_block=(1, 2, 2), kernel_size=(7, 3, 3), "
+        "dense_units=(128, 64), dropout=0.5")
+GAP = f"def deck_con_gap(forma):\n    return models.conv_net(forma, 10, {DECK}, pooling='avg')\n"
 WRONG = {  # a plausible mistake for each exercise, which its check must refuse
-    "ej1": "def parametros_a_mano():  # no biases\n"
-           "    return 9 * 32 + 9 * 32 * 64 + 7 * 7 * 64 * 128 + 1280",
-    "ej2": "def deck_con_gap():\n    return models.deck_cnn((28, 28, 1), 10)",
+    "ej1": "def parametros_a_mano(f1, f2, n):  # no biases\n"
+           "    return 9 * f1 + 9 * f1 * f2 + 7 * 7 * f2 * n + 10 * n",
+    "ej2": "def deck_con_gap(forma):\n    return models.deck_cnn(forma, 10)\n"
+           "def ahorro_gap(alto, ancho):\n    return 0",
     "ej4": "def aumento_vertical(seed=1):\n    return augmentation(flip='vertical', seed=seed)",
+}
+COPIED = {  # the visible check's configuration answered with a literal: the hidden tests refuse it
+    "ej1": "def parametros_a_mano(f1, f2, n):\n    return {}".format(
+        models.conv_net((28, 28, 1), 10, filters=(16, 32), convs_per_block=1,
+                        dense_units=(64,)).count_params()),
+    "ej2": GAP + "def ahorro_gap(alto, ancho):\n    return {}".format(
+        models.conv_net((28, 28, 1), 10, filters=(64, 128, 256), convs_per_block=(1, 2, 2),
+                        kernel_size=(7, 3, 3), dense_units=(128, 64), dropout=0.5).count_params()
+        - models.conv_net((28, 28, 1), 10, filters=(64, 128, 256), convs_per_block=(1, 2, 2),
+                          kernel_size=(7, 3, 3), dense_units=(128, 64), dropout=0.5,
+                          pooling="avg").count_params()),
 }
 PRELUDE = """import numpy as np
 import keras
@@ -74,6 +90,29 @@ def test_blank_and_wrong_answers_fail(notebook, exercise):
     with pytest.raises(AssertionError) as error:
         _run(WRONG[exercise], check)
     assert re.search(r"[áéíóúñ]|debe|repasa|usa", str(error.value)), "Spanish feedback"
+
+
+@pytest.mark.parametrize("exercise", sorted(COPIED))
+def test_a_copied_answer_passes_the_visible_check_but_not_the_hidden_tests(notebook, exercise):
+    _, check = _cells(notebook, exercise)
+    visible, hidden = check.split("### BEGIN HIDDEN TESTS")
+    _run(COPIED[exercise], visible)
+    with pytest.raises(AssertionError) as error:
+        _run(COPIED[exercise], check)
+    assert "cualquier tamaño" in str(error.value)
+
+
+def test_visible_checks_and_earlier_outputs_do_not_give_the_answers(notebook):
+    answers = [line.rsplit("return ", 1)[1] for line in map(COPIED.get, sorted(COPIED))]
+    before = [c for c in notebook.cells if "solution" not in c.metadata.get("tags", [])]
+    shown = []
+    for cell in before:
+        shown.append(cell.source.split("### BEGIN HIDDEN TESTS")[0])
+        for output in cell.get("outputs", []):
+            shown.append(output.get("text", "") + str(output.get("data", {}).get("text/plain", "")))
+    text = "\n".join(shown).replace(".", "").replace("_", "")
+    for answer in answers:
+        assert answer not in text
 
 
 def test_nbgrader_metadata_like_notebook_04(notebook):
