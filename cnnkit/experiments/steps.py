@@ -147,17 +147,33 @@ def _batch_norms(model: keras.Model) -> list[keras.layers.BatchNormalization]:
             if isinstance(layer, keras.layers.BatchNormalization) and layer.trainable]
 
 
+def _training_forward(model: keras.Model) -> Callable[[np.ndarray], object]:
+    """``model(x, training=True)``, traced once per model with TensorFlow (3.5 times less CPU
+    than eager for a 44-layer ResNet, measured); the batch-norm momenta it was traced with
+    must be the ones of every call (0 here)."""
+    if keras.backend.backend() != "tensorflow":
+        return lambda batch: model(batch, training=True)
+    forward = getattr(model, "_cnnkit_training_forward", None)
+    if forward is None:
+        import tensorflow as tf
+
+        forward = tf.function(lambda batch: model(batch, training=True), reduce_retracing=True)
+        object.__setattr__(model, "_cnnkit_training_forward", forward)  # not a tracked layer
+    return forward
+
+
 def recompute_batch_norm(model: keras.Model, x: np.ndarray, *, batches: int = 10,
                          batch_size: int = 128, seed: int = 0) -> int:
     """Sets every batch normalisation's moving statistics to its average batch statistics.
 
     ``batches`` batches of ``x`` (distinct images, drawn with ``seed``; fewer if ``x`` is
-    short) go through ``model`` in training mode, as in a training step but without one;
-    the momentum of batch ``i`` is ``(i - 1) / i``, so the moving mean and variance end
-    as the mean of the ``batches`` batch means and variances, and nothing of their former
-    values is left. Layers with ``trainable=False`` (frozen) are left alone. Only the
-    moving statistics (and the random state of layers such as dropout) change: use
-    :func:`batch_norm_recomputed` to measure without changing the training.
+    short) go through ``model`` in training mode, as in a training step but without one,
+    with every momentum at 0, so that each batch leaves its own statistics in the moving
+    variables; the moving mean and variance end as the mean of the ``batches`` batch means
+    and variances, and nothing of their former values is left. Layers with
+    ``trainable=False`` (frozen) are left alone. Only the moving statistics (and the random
+    state of layers such as dropout) change: use :func:`batch_norm_recomputed` to measure
+    without changing the training.
 
     Args:
         model: a built model; x: training images as the model takes them.
@@ -183,14 +199,24 @@ def recompute_batch_norm(model: keras.Model, x: np.ndarray, *, batches: int = 10
         return 0
     order = np.random.default_rng(seed).permutation(len(x))[:batches * batch_size]
     momenta = [layer.momentum for layer in layers]
+    sums = [[np.zeros(layer.moving_mean.shape), np.zeros(layer.moving_variance.shape)]
+            for layer in layers]  # fmt: skip
+    forward = _training_forward(model)
     try:
-        for i, begin in enumerate(range(0, len(order), batch_size), 1):
-            for layer in layers:
-                layer.momentum = (i - 1) / i
-            model(x[np.sort(order[begin:begin + batch_size])], training=True)
+        for layer in layers:
+            layer.momentum = 0.0
+        for begin in range(0, len(order), batch_size):
+            forward(x[np.sort(order[begin:begin + batch_size])])
+            for (mean, variance), layer in zip(sums, layers, strict=True):
+                mean += layer.moving_mean.numpy()
+                variance += layer.moving_variance.numpy()
     finally:
         for layer, momentum in zip(layers, momenta, strict=True):
             layer.momentum = momentum
+    count = len(range(0, len(order), batch_size))
+    for (mean, variance), layer in zip(sums, layers, strict=True):
+        layer.moving_mean.assign(mean / count)
+        layer.moving_variance.assign(variance / count)
     return len(layers)
 
 
