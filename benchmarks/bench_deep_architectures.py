@@ -34,19 +34,19 @@ from cnnkit.experiments.records import Recorder, machine  # noqa: E402
 RESULTS = Path(__file__).parent / "results"
 
 FAMILIES_DESIGN = {"seeds": [0, 1, 2], "seconds": 15.0, "epochs": 0.2, "batch_size": 128,
-                   "train_images": 60_000, "test_images": 10_000}  # fmt: skip
+                   "train_images": 60_000, "test_images": 10_000, "bn_batches": 10}  # fmt: skip
 """The stored families run: 15 s of training, and a fifth of an epoch, for each network."""
 
 DEGRADATION_DESIGN = {"seeds": [0, 1, 2], "depths": [20, 44], "width": 8, "epochs": 3.0,
                       "train_images": 5000, "probe_images": 1000, "probes": 6,
-                      "batch_size": 128}  # fmt: skip
+                      "batch_size": 128, "bn_batches": 10}  # fmt: skip
 """The stored degradation run: 3 epochs over a fixed subset of 5,000 training images."""
 
 QUICK = {"families": {"seeds": [0], "seconds": 1.0, "epochs": 0.02, "batch_size": 32,
-                      "train_images": 3000, "test_images": 200},
+                      "train_images": 3000, "test_images": 200, "bn_batches": 2},
          "degradation": {"seeds": [0], "depths": [8], "width": 2, "epochs": 0.2,
                          "train_images": 600, "probe_images": 100, "probes": 2,
-                         "batch_size": 32}}  # fmt: skip
+                         "batch_size": 32, "bn_batches": 2}}  # fmt: skip
 
 
 def _families(design: dict, recorder: Recorder, sample: bool) -> None:
@@ -57,6 +57,7 @@ def _families(design: dict, recorder: Recorder, sample: bool) -> None:
     xt, yt = xt[:design["test_images"]], yt[:design["test_images"]]
     families.run(x, y, xt, yt, seeds=design["seeds"], seconds=design["seconds"],
                  epochs=design["epochs"], batch_size=design["batch_size"],
+                 bn_batches=design.get("bn_batches", 0),
                  progress=lambda row: recorder.add({"kind": "family", **row}))  # fmt: skip
 
 
@@ -73,7 +74,7 @@ def _degradation(design: dict, recorder: Recorder, sample: bool) -> None:
                     epochs=design["epochs"], width=design["width"],
                     train_images=design["train_images"], probe_images=design["probe_images"],
                     probes=design["probes"], batch_size=design["batch_size"],
-                    progress=done)  # fmt: skip
+                    bn_batches=design.get("bn_batches", 0), progress=done)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> Path:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from cnnkit.experiments import degradation, gradients
+from cnnkit.experiments import degradation, gradients, steps
 from cnnkit.models import resnet
 
 X = (np.random.default_rng(1).random((96, 28, 28)) * 255).astype("uint8")
@@ -42,7 +42,41 @@ def test_probe_measures_at_start_every_k_steps_and_at_the_end():
     assert [r["step"] for r in rows] == [0, 2, 4, 6, 7]
     seconds = [r["seconds"] for r in rows]
     assert seconds[0] == 0.0 and seconds == sorted(seconds)
-    assert rows[-1]["train_error"] == degradation.error_rate(network.model, X[:40], Y[:40])
+    x = steps.as_images(X)
+    assert rows[-1]["train_error_moving"] == degradation.error_rate(network.model, x[:40],
+                                                                    Y[:40])
+    with steps.batch_norm_recomputed(network.model, x, batch_size=16):  # bn_batches=10
+        assert rows[-1]["train_error"] == degradation.error_rate(network.model, x[:40], Y[:40])
+
+
+def test_the_error_is_measured_with_recomputed_batch_norm_statistics():
+    """A network whose moving statistics are off (mean 10) is measured with its own."""
+    network = degradation.Network((28, 28, 1), 10, depth=8, plain=True, width=2,
+                                  total_steps=2)
+    build = network.build
+
+    def shifted():  # every moving mean 10: after ReLU nothing is left, one class for all
+        model = build()
+        for layer in model.layers:
+            if isinstance(layer, keras.layers.BatchNormalization):
+                layer.moving_mean.assign(np.full(layer.moving_mean.shape, 10.0))
+        return model
+
+    network.build = shifted
+    x = steps.as_images(X) * np.linspace(0.1, 1.0, len(X))[:, None, None, None]  # varied
+    keras.utils.set_random_seed(0)
+    model = shifted()
+    stale = steps.predict_labels(model, x[:40])
+    with steps.batch_norm_recomputed(model, x, batch_size=16):
+        y = steps.predict_labels(model, x)  # labels the recomputed statistics get right
+    assert (stale != y[:40]).any()  # the case is one where it matters
+    rows = network.train(x, y, seed=0, probe=np.arange(40), probes=1, batch_size=16)
+    assert rows[0]["train_error"] == 0.0
+    assert rows[0]["train_error_moving"] == float(np.mean(stale != y[:40])) > 0
+    again = network.train(x, y, seed=0, probe=np.arange(40), probes=1, batch_size=16,
+                          bn_batches=0)
+    assert [r["train_error"] for r in again] == [r["train_error_moving"] for r in again]
+    assert [r["train_error_moving"] for r in again] == [r["train_error_moving"] for r in rows]
 
 
 def test_a_reused_network_equals_a_new_one():
@@ -68,7 +102,8 @@ def test_train_network_rows():
                                      batch_size=16)
     assert [r["step"] for r in rows] == [0, 2, 4, 6]
     assert {tuple(sorted(r)) for r in rows} == {
-        ("depth", "epoch", "network", "seconds", "seed", "step", "train_error")}
+        ("depth", "epoch", "network", "seconds", "seed", "step", "train_error",
+         "train_error_moving")}
     assert rows[-1]["epoch"] == 1.0 and {r["network"] for r in rows} == {"residual"}
     assert all(0 <= r["train_error"] <= 1 for r in rows)
 
@@ -91,7 +126,7 @@ def test_the_recipe_is_named():
     kept, changed = " ".join(degradation.RECIPE_KEPT), " ".join(degradation.RECIPE_CHANGED)
     for words in ("momentum 0.9", "1e-4", "128", "0.1", "32k", "48k", "batch normalisation"):
         assert words in kept
-    for words in ("Fashion-MNIST", "augmentation", "64k", "inference mode"):
+    for words in ("Fashion-MNIST", "augmentation", "64k", "inference mode", "recomputed"):
         assert words in changed
 
 
@@ -135,6 +170,7 @@ def test_gradient_run_pairs_plain_and_residual_with_the_same_weights():
     ({"epochs": 1, "batch_size": 2.5}, TypeError, "batch_size"),
     ({"epochs": 1, "probes": 0}, ValueError, "probes"),
     ({"epochs": 1, "seed": "0"}, TypeError, "seed"),
+    ({"epochs": 1, "bn_batches": -1}, ValueError, "bn_batches"),
 ])
 def test_bad_inputs(kwargs, error, match):
     with pytest.raises(error, match=match):

@@ -67,13 +67,13 @@ def rows():
 def test_rows_are_complete(rows):
     keys = {"family", "budget", "budget_value", "seed", "steps", "epochs", "seconds",
             "last_step_seconds", "overshoot_seconds", "trace_seconds", "accuracy",
-            "parameters", "mult_adds"}
+            "accuracy_moving", "parameters", "mult_adds"}
     assert [(r["seed"], r["budget"]) for r in rows] == [
         (0, "time"), (0, "epochs"), (1, "time"), (1, "epochs")]
     model = _tiny()
     for r in rows:
         assert set(r) == keys
-        assert 0 <= r["accuracy"] <= 1
+        assert 0 <= r["accuracy"] <= 1 and 0 <= r["accuracy_moving"] <= 1
         assert (r["parameters"], r["mult_adds"]) == (model.count_params(), stats.mult_adds(model))
         assert math.isclose(r["epochs"], r["steps"] * 32 / len(X))
 
@@ -111,6 +111,20 @@ def test_a_run_on_a_reused_family_equals_a_run_on_a_new_one():
     assert rows[1]["accuracy"] == alone["accuracy"] and rows[1]["steps"] == alone["steps"]
 
 
+def test_accuracy_is_measured_with_recomputed_batch_norm_statistics():
+    family = families.Family(_tiny, X, Y, batch_size=32)
+    row = families.train_one(family, X, Y, X[:64], Y[:64], seed=0, budget="epochs",
+                             epochs=0.25, batch_size=32, bn_batches=3)
+    model, x = family.model, steps.as_images(X)
+    correct = lambda: float(np.mean(steps.predict_labels(model, x[:64]) == Y[:64]))  # noqa: E731
+    assert row["accuracy_moving"] == correct()  # the trained model is left as trained
+    with steps.batch_norm_recomputed(model, x, batches=3, batch_size=32, seed=0):
+        assert row["accuracy"] == correct()
+    plain = families.train_one(family, X, Y, X[:64], Y[:64], seed=0, budget="epochs",
+                               epochs=0.25, batch_size=32, bn_batches=0)
+    assert plain["accuracy"] == plain["accuracy_moving"] == row["accuracy_moving"]
+
+
 def test_summary_mean_std_and_t_interval():
     rows = [{"budget": "time", "family": f, "seed": s, "accuracy": a, "seconds": 45 + s / 10,
              "steps": 100 + s, "overshoot_seconds": s / 10, "parameters": 7, "mult_adds": 9}
@@ -141,6 +155,7 @@ def test_the_families_are_notebook_06s_small_members():
     ({"budget": "epochs", "epochs": -1}, ValueError, "epochs"),
     ({"budget": "epochs", "epochs": 1, "batch_size": 0}, ValueError, "batch_size"),
     ({"budget": "epochs", "epochs": 1, "seed": -1}, ValueError, "seed"),
+    ({"budget": "epochs", "epochs": 1, "bn_batches": -1}, ValueError, "bn_batches"),
 ])
 def test_bad_inputs(kwargs, error, match):
     with pytest.raises(error, match=match):
