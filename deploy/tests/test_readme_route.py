@@ -7,8 +7,8 @@ two submissions in one call, then ``nbgrader export``). The release must equal
 zero for every exercise, and the autograde leaves out exactly the cells tagged
 ``skip-autograde``.
 
-A step of ``.ci/run`` (``deploy/run_tests.sh``, next to the hub test), not of the README's test
-command: it grades for real (about a minute of kernels). Root is not needed. The class-scale
+A step of ``.ci/run`` (``deploy/run_tests.sh``, after the class route), not of the README's
+test command: it grades for real (about a minute of kernels). Root is not needed. The class-scale
 cases, and notebooks 01 and 02 graded as a second assignment, are in ``test_class_route.py``;
 the static checks of the graded notebooks are in ``tests/test_nbgrader.py``.
 """
