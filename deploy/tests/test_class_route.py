@@ -134,9 +134,8 @@ def _route(base: Path, times: dict[str, float]):
             shutil.copy(ROOT / "notebooks" / f"{stem}.ipynb", course / "source" / BASICS)
 
         start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:  # the two assignments at once
-            list(pool.map(lambda a: _run(["nbgrader", "generate_assignment", a], course, env),
-                          (ASSIGNMENT, BASICS)))
+        for assignment in (ASSIGNMENT, BASICS):  # one after the other: the first creates the
+            _run(["nbgrader", "generate_assignment", assignment], course, env)  # gradebook
         times["generate_assignment (2 assignments)"] = time.perf_counter() - start
         release = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
         source = nbformat.read(SOURCE, as_version=4)
