@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The class-scale checks of deploy/, a step of .ci/run (not part of the README's test
-# command, whose budget is 3 minutes): the class route on a simulated class of notebook 04
-# (needs root: students are OS accounts, submissions run as another uid), the static check
-# that grades cannot depend on training, and JupyterHub on localhost. The hub test runs in a
-# second process next to the class route (it mostly waits on its servers). About 3 minutes
-# on 2 idle cores. Installs cnnkit[dev,hub] into .venv and configurable-http-proxy into
-# deploy/hub/node_modules if needed.
+# The class-scale checks of deploy/ and every check that grades with nbgrader for real, a step
+# of .ci/run (not part of the README's test command, whose budget is 3 minutes): the class
+# route on a simulated class of notebook 04 plus notebooks 01 and 02 as a second assignment,
+# one autograde pool for both (needs root: students are OS accounts, submissions run as
+# another uid), the static check that grades cannot depend on training, the README's
+# nbgrader commands on notebook 04 as the README gives them, and JupyterHub on localhost.
+# The hub test runs in a second process next to the class route (it mostly waits on its
+# servers); the README route runs after the class route, in the same process: next to the
+# class route's autograde its kernels would push the class's cells toward their 60 s limit.
+# Installs cnnkit[dev,hub] into .venv and configurable-http-proxy into deploy/hub/node_modules
+# if needed.
 set -euo pipefail
 CNNKIT_EXTRAS="${CNNKIT_EXTRAS:-dev,hub}"
 source "$(dirname "$0")/../scripts/setup_env.sh"
@@ -21,8 +25,8 @@ pytest=("$VENV/bin/python" -m pytest -p no:xdist -p no:cacheprovider -q -s)
 "${pytest[@]}" deploy/tests/test_hub.py "$@" > "$hub_log" 2>&1 &
 hub_pid=$!
 class_status=0
-"${pytest[@]}" deploy/tests/test_class_route.py deploy/tests/test_grading_independence.py "$@" \
-    || class_status=$?
+"${pytest[@]}" deploy/tests/test_class_route.py deploy/tests/test_grading_independence.py \
+    deploy/tests/test_readme_route.py "$@" || class_status=$?
 hub_status=0
 wait "$hub_pid" || hub_status=$?
 echo "== deploy/tests/test_hub.py (run alongside, exit $hub_status):"

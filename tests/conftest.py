@@ -15,27 +15,29 @@ import pytest
 # --dist loadfile). A file is the unit of work, so the wall time is bounded below by the
 # longest file, and a long file that starts last stretches it. The files below, the longest
 # of the whole run, go first, longest first; every other item keeps pytest's order after
-# them. Seconds: the sum of the file's items among the 80 slowest of the test command on
-# 2026-12-07 06:11 (a machine 2-3x slower than usual; 548 s in all), before that day's cuts.
+# them. Worker-seconds: the sum of the file's item times (junit, setup included) in the test
+# command of 2026-12-07 10:47 (queued, 441 s in all, 788 worker-s), after the graded nbgrader
+# runs moved to deploy/run_tests.sh and the big networks of the structure tests stopped
+# drawing their weights.
 # ---------------------------------------------------------------------------------------
 
 LONGEST_FIRST = (
-    "notebooks/05_transfer_learning.ipynb",  # 100 s (cell 41, the BN diagnosis: 32 s)
-    "notebooks/04_ejercicio_lenet5.ipynb",  # 76 s
-    "notebooks/03_cnn_fashion_mnist.ipynb",  # 72 s
-    "tests/test_nbgrader.py",  # 60 s: nbgrader generate_assignment, autograde (2 kernels)
-    "notebooks/01_convolucion_y_filtros.ipynb",  # 56 s
-    "notebooks/06_arquitecturas_profundas.ipynb",  # 39 s
-    "tests/test_transfer.py",  # 31 s
-    "tests/test_experiments_degradation.py",  # 27 s
-    "notebooks/02_pooling_y_dimensionalidad.ipynb",  # 25 s
-    "tests/test_experiments_families.py",  # 23 s
-    "tests/test_startup_stderr.py",  # 21 s: two kernels with the default fd capture (at once)
+    "notebooks/05_transfer_learning.ipynb",  # 113 s (cells 29, 41, 35: 17-30 s each)
+    "notebooks/03_cnn_fashion_mnist.ipynb",  # 91 s
+    "notebooks/01_convolucion_y_filtros.ipynb",  # 73 s (cell 57: 24 s)
+    "notebooks/04_ejercicio_lenet5.ipynb",  # 58 s
+    "notebooks/06_arquitecturas_profundas.ipynb",  # 47 s
+    "tests/test_transfer.py",  # 33 s
+    "tests/test_experiments_degradation.py",  # 30 s
+    "tests/test_builder_rules.py",  # 27 s (345 small builds)
+    "tests/test_experiments_families.py",  # 24 s
+    "notebooks/02_pooling_y_dimensionalidad.ipynb",  # 21 s
+    "tests/test_startup_stderr.py",  # 20 s: two kernels with the default fd capture (at once)
+    "tests/test_viz_network.py",  # 19 s: the oneDNN guard in a subprocess
     "cnnkit/experiments/degradation.py",  # 17 s: doctests that train two tiny ResNets
-    "tests/test_viz_network.py",  # 16 s: the oneDNN guard in a subprocess
-    "tests/test_behaviour_builders.py",  # 15 s
-    "tests/test_architecture_tables.py",  # 14 s
-    "tests/test_architectures.py",  # 12 s
+    "tests/test_architecture_exercises.py",  # 15 s
+    "tests/test_models_standalone.py",  # 13 s
+    "tests/test_efficientnet_lite.py",  # 13 s
 )
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,8 +54,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """Keep our order under xdist: its loadfile scheduler re-sorts files by test count.
 
     pytest-xdist >= 3.6 sorts the work units by number of tests unless told not to
-    (``--no-loadscope-reorder``); then the 13 tests of test_nbgrader.py, the longest file,
-    start last and stretch the run by the length of that file.
+    (``--no-loadscope-reorder``); then a long file with few tests (a notebook of 34 cells,
+    notebook 06) starts last and stretches the run by its length.
     """
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False

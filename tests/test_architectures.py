@@ -2,9 +2,9 @@
 DenseNet): their parameter counts, shapes, options and errors. That each file runs when
 copied alone is tested for every builder file by tests/test_models_standalone.py.
 
-Full-size models are built inside ``keras.StatelessScope()``: Keras then creates the
-variables without allocating their values, so a 138-million-parameter VGG takes no
-memory for its weights, and the counts are the real model's.
+Full-size models are built with ``tests/shapeless.py``: Keras then creates the variables
+with their shapes and never draws their values, so a 138-million-parameter VGG takes neither
+the time nor the memory of its weights, and the counts are the real model's.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from shapeless import shapeless
 
 from cnnkit import models
 
@@ -25,9 +26,8 @@ vgg_module = importlib.import_module("cnnkit.models.vgg")
 
 
 def _shapeless(builder, *args, **kwargs) -> keras.Model:
-    """Build a model without allocating its weights (shapes and counts only)."""
-    with keras.StatelessScope():
-        return builder(*args, **kwargs)
+    """Build a model without drawing its weights (shapes and counts only)."""
+    return shapeless(builder, *args, **kwargs)
 
 
 def _weight_layers(model: keras.Model) -> list[keras.layers.Layer]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+from shapeless import shapeless
 
 from cnnkit.models import residual_block, resnet
 from cnnkit.stats import trainable_counts
@@ -26,13 +27,12 @@ def _layers_of(model: keras.Model, kind: type) -> list[keras.layers.Layer]:
 
 @pytest.fixture(scope="module")
 def imagenet_models() -> dict[int, keras.Model]:
-    """The big models, built once for the module, without allocating their weights.
+    """The big models, built once for the module, without drawing their weights.
 
-    Inside ``keras.StatelessScope()`` the variables get their shapes but no values (as in
+    With ``tests/shapeless.py`` the variables get their shapes but no values (as in
     tests/test_architectures.py): the counts and layers are the real model's.
     """
-    with keras.StatelessScope():
-        return {depth: resnet(depth=depth) for depth in (18, 34, 50)}
+    return {depth: shapeless(resnet, depth=depth) for depth in (18, 34, 50)}
 
 
 @pytest.mark.parametrize(
@@ -55,8 +55,7 @@ def test_imagenet_counts_are_the_papers(imagenet_models, depth, trainable, stati
 
 def test_keras_applications_resnet50_differs_by_its_convolution_biases(imagenet_models):
     ours = imagenet_models[50]
-    with keras.StatelessScope():
-        theirs = keras.applications.ResNet50(weights=None)
+    theirs = shapeless(keras.applications.ResNet50, weights=None)
     assert theirs.count_params() == 25_636_712
     assert trainable_counts(theirs) == {"trainable": 25_583_592, "non_trainable": 53_120}
     biases = sum(

@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cnnkit.grading", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     grade = commands.add_parser("autograde", help="nbgrader autograde, several students at once")
-    grade.add_argument("assignment")
+    grade.add_argument("assignments", nargs="+", metavar="assignment",
+                       help="one or more assignments, graded by the same workers")
     grade.add_argument("--workers", type=int, default=2)
     grade.add_argument("--uid-base", type=int, default=None,
                        help="sandboxed kernels run as uid BASE + worker slot")
@@ -53,15 +54,18 @@ def main(argv: list[str] | None = None) -> int:
         print(sandbox.install_kernelspec(args.prefix, user=args.user))
         return 0
     uids = None if args.uid_base is None else [args.uid_base + i for i in range(args.workers)]
-    results = parallel.autograde(args.assignment, args.student, workers=args.workers, uids=uids,
-                                 extra_args=["--force"] if args.force else [])
-    failed = [r for r in results.values() if not r.ok]
-    for r in results.values():
-        print(f"{r.student}\t{'ok' if r.ok else 'FAILED'}\t{r.seconds:.1f} s\tworker {r.slot}")
-        for line in _tampering(args.assignment, r.student) + _warnings(r.log):
+    results = parallel.autograde_assignments(
+        args.assignments, args.student, workers=args.workers, uids=uids,
+        extra_args=["--force"] if args.force else [])
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        print(f"{r.student}\t{r.assignment}\t{'ok' if r.ok else 'FAILED'}\t{r.seconds:.1f} s"
+              f"\tworker {r.slot}")
+        for line in _tampering(r.assignment, r.student) + _warnings(r.log):
             print(f"    {line}")
     for r in failed:
-        print(f"--- {r.student} (exit {r.returncode})\n{r.log}", file=sys.stderr)
+        print(f"--- {r.student}, {r.assignment} (exit {r.returncode})\n{r.log}",
+              file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -4,7 +4,8 @@ nbgrader 0.9 grades the submissions of one ``nbgrader autograde`` call one after
 Each submission is independent (a fresh kernel, its own ``autograded/`` folder, its own rows
 of the gradebook), so this module starts one ``nbgrader autograde ASSIGNMENT --student S``
 per student, ``workers`` at a time, and hands the next student to whichever worker is free
-(a looping submission holds one worker, not the class). The processes share the course's
+(a looping submission holds one worker, not the class). :func:`autograde_assignments` grades
+several assignments of one course with the same pool of workers. The processes share the course's
 SQLite gradebook: nbgrader writes to it only at the start and the end of a submission, in
 short transactions, and ``db_url`` should carry ``?timeout=60`` so that a writer waits for
 the other instead of failing (``deploy/nbgrader_config.py`` sets it). A student whose process
@@ -19,6 +20,8 @@ Example:
     1
     >>> plan_threads(workers=1, cores=16)
     16
+    >>> submitted_students("no-such-course", "lenet5")
+    []
 """
 
 from __future__ import annotations
@@ -32,18 +35,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Graded", "autograde", "plan_threads", "submitted_students"]
+__all__ = ["Graded", "autograde", "autograde_assignments", "plan_threads", "submitted_students"]
 
 
 @dataclass(frozen=True)
 class Graded:
-    """One student's autograde run: exit status, wall seconds, worker slot, log tail."""
+    """One student's autograde run of one assignment: exit status, wall seconds, worker
+    slot, log tail."""
 
     student: str
     returncode: int
     seconds: float
     slot: int
     log: str
+    assignment: str = ""
 
     @property
     def ok(self) -> bool:
@@ -86,19 +91,72 @@ def autograde(
     Returns:
         One :class:`Graded` per student, in the order given.
     """
+    students = list(students) if students is not None else submitted_students(
+        course_dir, assignment
+    )
+    graded = _grade_all([(assignment, s) for s in students], course_dir=course_dir,
+                        workers=workers, uids=uids, extra_args=extra_args, nbgrader=nbgrader)
+    return {g.student: g for g in graded}
+
+
+def autograde_assignments(
+    assignments: Sequence[str],
+    students: Sequence[str] | None = None,
+    *,
+    course_dir: str | os.PathLike[str] = ".",
+    workers: int = 2,
+    uids: Sequence[int] | None = None,
+    extra_args: Sequence[str] = (),
+    nbgrader: Sequence[str] = ("nbgrader",),
+) -> list[Graded]:
+    """:func:`autograde` for several assignments of one course, with one pool of workers.
+
+    A worker that finishes one assignment's students takes the next assignment's at once,
+    instead of waiting for the slowest submission of the first.
+
+    Args:
+        assignments: the assignments' names, graded in this order.
+        students: whom to grade, in each assignment they submitted (a student with no
+            submission at all is tried in every one, and reported as failed); by default
+            every folder in ``submitted/``.
+        course_dir, workers, uids, extra_args, nbgrader: as for :func:`autograde`.
+
+    Returns:
+        One :class:`Graded` per submission, assignment by assignment.
+    """
+    if isinstance(assignments, str):
+        raise TypeError("`assignments` must be a list of names, e.g. ['lenet5'], got a str.")
+    submitted = {a: submitted_students(course_dir, a) for a in assignments}
+    if students is not None:  # a named student with no submission at all is still tried:
+        missing = {s for s in students if not any(s in names for names in submitted.values())}
+        submitted = {a: [s for s in students if s in names or s in missing]
+                     for a, names in submitted.items()}  # nbgrader reports them as failed
+    jobs = [(a, s) for a in assignments for s in submitted[a]]
+    return _grade_all(jobs, course_dir=course_dir, workers=workers, uids=uids,
+                      extra_args=extra_args, nbgrader=nbgrader)
+
+
+def _grade_all(
+    jobs: list[tuple[str, str]],
+    *,
+    course_dir: str | os.PathLike[str],
+    workers: int,
+    uids: Sequence[int] | None,
+    extra_args: Sequence[str],
+    nbgrader: Sequence[str],
+) -> list[Graded]:
+    """Runs one ``nbgrader autograde ASSIGNMENT --student=S`` per job, ``workers`` at once."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"`workers` must be a positive int, got {workers!r}.")
     if uids is not None and len(uids) < workers:
         raise ValueError(f"`uids` needs one uid per worker ({workers}), got {len(uids)}.")
-    students = list(students) if students is not None else submitted_students(
-        course_dir, assignment
-    )
     slots: queue.Queue[int] = queue.Queue()
     for slot in range(workers):
         slots.put(slot)
     threads = str(plan_threads(workers=workers))
 
-    def grade(student: str) -> Graded:
+    def grade(job: tuple[str, str]) -> Graded:
+        assignment, student = job
         slot = slots.get()
         try:
             env = dict(os.environ, TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS="1",
@@ -111,9 +169,10 @@ def autograde(
                 cwd=course_dir, env=env, capture_output=True, text=True, check=False,
             )
             seconds = time.perf_counter() - start
-            return Graded(student, run.returncode, seconds, slot, run.stderr[-20000:])
+            return Graded(student, run.returncode, seconds, slot, run.stderr[-20000:],
+                          assignment)
         finally:
             slots.put(slot)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(zip(students, pool.map(grade, students), strict=True))
+        return list(pool.map(grade, jobs))

@@ -4,6 +4,10 @@ Every submission is the released student copy with some solution cells filled in
 the instructor's solution, with a typical mistake, with a shortcut through cnnkit's own
 builder, or with hostile code. Each comes with the points nbgrader must give it, exercise by
 exercise (exercise 1: 3 points, 2-4: 2 each, 5: 1).
+
+The same course has a second assignment, notebooks 01 and 02 together (:data:`BASICS`): one
+student hands it in solved (10 points each notebook), another untouched (0 for every
+exercise).
 """
 
 from __future__ import annotations
@@ -20,6 +24,12 @@ import nbformat
 
 POINTS = {"ej1": 3, "ej2": 2, "ej3": 2, "ej4": 2, "ej5": 1}
 ALL = tuple(POINTS)
+# The second assignment: notebooks 01 and 02, the points of each exercise.
+BASICS = "fundamentos"
+BASICS_POINTS = {
+    "01_convolucion_y_filtros": {"ej1": 1, "ej2": 2, "ej3": 2, "ej4": 1, "ej5": 2, "ej6": 2},
+    "02_pooling_y_dimensionalidad": {"ej1": 2, "ej2": 3, "ej3": 2, "ej4": 3},
+}
 
 
 def grade_id(cell: nbformat.NotebookNode) -> str:
@@ -205,6 +215,24 @@ def simulated_class(
                    file_name="04_ejercicio_lenet5 (1).ipynb", notes=["file renamed by hand"]),
     ]
     return class_
+
+
+def basics_class(
+    releases: dict[str, nbformat.NotebookNode], sources: dict[str, nbformat.NotebookNode]
+) -> dict[str, tuple[dict[str, nbformat.NotebookNode], dict[str, dict[str, int]]]]:
+    """The second assignment's submissions: student -> (notebook by stem, points by stem).
+
+    ``releases`` and ``sources``: notebook 01's and 02's student copy and solved notebook,
+    by stem. "resuelto" fills every exercise with the instructor's code; "sin_tocar" hands
+    in the release as it is.
+    """
+    return {
+        "resuelto": ({stem: fill(releases[stem], sources[stem], solved=tuple(points))
+                      for stem, points in BASICS_POINTS.items()},
+                     {stem: dict(points) for stem, points in BASICS_POINTS.items()}),
+        "sin_tocar": (dict(releases),
+                      {stem: dict.fromkeys(points, 0) for stem, points in BASICS_POINTS.items()}),
+    }
 
 
 @contextlib.contextmanager

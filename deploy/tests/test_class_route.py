@@ -3,7 +3,8 @@
 One module-scoped run (about 3 minutes on 2 idle cores; `deploy/run_tests.sh`, a step of
 `.ci/run`, not the README's test command):
 
-1. ``generate_assignment`` from the solved notebook;
+1. ``generate_assignment`` from the solved notebook, and for the course's second assignment
+   (notebooks 01 and 02, "fundamentos");
 2. the exchange route for 8 students, each a different OS account (existing system accounts
    of the Debian base image stand in for students; nothing is added to the system):
    ``release_assignment``, then as each student ``fetch_assignment`` and ``submit``, then
@@ -11,8 +12,10 @@ One module-scoped run (about 3 minutes on 2 idle cores; `deploy/run_tests.sh`, a
 3. the Moodle route for the others: a zip laid out as Moodle's "Download all submissions"
    (one folder per student, one notebook renamed by its student) and ``zip_collect`` with
    ``cnnkit.grading.moodle.MoodleCollector``;
-4. ``python -m cnnkit.grading autograde`` (2 workers) with the sandboxed kernel: every
-   submission runs as an unprivileged uid with no account, one per worker;
+4. ``python -m cnnkit.grading autograde`` of both assignments (one pool of 2 workers) with
+   the sandboxed kernel: every submission runs as an unprivileged uid with no account, one
+   per worker; the second assignment has two submissions put by hand in ``submitted/``
+   (solved: 10 points each notebook; untouched: 0 for every exercise);
 5. ``generate_feedback``, ``release_feedback`` and, as a student, ``fetch_feedback``;
 6. ``export``: the CSV's grade of every student equals the points expected for their
    submission, and so does every exercise's score in the gradebook.
@@ -43,8 +46,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from simulated_class import (  # noqa: E402
+    BASICS,
+    BASICS_POINTS,
     POINTS,
     Submission,
+    basics_class,
     reachable_interpreter,
     simulated_class,
 )
@@ -61,6 +67,8 @@ NOTEBOOK = SOURCE.name
 ACCOUNTS = ("games", "man", "lp", "news", "backup", "proxy", "uucp", "list")
 EXCHANGE_KINDS = ("resuelto", "sin_tocar", "solo_ej1", "errores_a", "bucle", "salida_enorme",
                   "celda_editada", "espia")
+# The second assignment (notebooks 01 and 02), handed in by hand: account -> submission kind.
+BASICS_STUDENTS = {"games": "resuelto", "man": "sin_tocar"}
 GRADER_UID_BASE = 61000  # sandboxed kernels: uid 61000 + worker slot, no account needed
 WORKERS = 2
 
@@ -121,10 +129,14 @@ def _route(base: Path, times: dict[str, float]):
         shutil.copy(ROOT / "deploy" / "nbgrader_config.py", course)
         (course / "source" / ASSIGNMENT).mkdir(parents=True)
         shutil.copy(SOURCE, course / "source" / ASSIGNMENT)
+        (course / "source" / BASICS).mkdir(parents=True)
+        for stem in BASICS_POINTS:
+            shutil.copy(ROOT / "notebooks" / f"{stem}.ipynb", course / "source" / BASICS)
 
         start = time.perf_counter()
-        _run(["nbgrader", "generate_assignment", ASSIGNMENT], course, env)
-        times["generate_assignment"] = time.perf_counter() - start
+        for assignment in (ASSIGNMENT, BASICS):  # one after the other: the first creates the
+            _run(["nbgrader", "generate_assignment", assignment], course, env)  # gradebook
+        times["generate_assignment (2 assignments)"] = time.perf_counter() - start
         release = nbformat.read(course / "release" / ASSIGNMENT / NOTEBOOK, as_version=4)
         source = nbformat.read(SOURCE, as_version=4)
         submissions = simulated_class(release, source, str(course))
@@ -170,15 +182,32 @@ def _route(base: Path, times: dict[str, float]):
                 expected[participant] = _as(participant, sub)
         _run(["nbgrader", "zip_collect", ASSIGNMENT], course, env)
         times[f"zip_collect ({len(by_kind)} students)"] = time.perf_counter() - start
+
+        # --- the second assignment, put by hand into submitted/<student>/fundamentos/
+        basics = basics_class(
+            {stem: nbformat.read(course / "release" / BASICS / f"{stem}.ipynb", as_version=4)
+             for stem in BASICS_POINTS},
+            {stem: nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+             for stem in BASICS_POINTS})
+        basics_expected = {}
+        for account, kind in BASICS_STUDENTS.items():
+            notebooks, points = basics[kind]
+            folder = course / "submitted" / account / BASICS
+            folder.mkdir(parents=True)
+            for stem, nb in notebooks.items():
+                nbformat.write(nb, folder / f"{stem}.ipynb")
+            basics_expected[account] = (kind, points)
         submitted_before = _digest(course / "submitted")
 
         # --- autograde, several processes at once, kernels as unprivileged uids
         start = time.perf_counter()
-        run = _run([sys.executable, "-m", "cnnkit.grading", "autograde", ASSIGNMENT,
+        # the second assignment's two submissions (two notebooks each) first: the longest
+        # jobs go to the pool first
+        run = _run([sys.executable, "-m", "cnnkit.grading", "autograde", BASICS, ASSIGNMENT,
                     f"--workers={WORKERS}", f"--uid-base={GRADER_UID_BASE}"], course, env,
                    ok=False)
-        times[f"autograde ({len(expected)} submissions, {WORKERS} workers)"] = (
-            time.perf_counter() - start)
+        times[f"autograde ({len(basics_expected)} + {len(expected)} submissions, {WORKERS} "
+              "workers)"] = time.perf_counter() - start
         autograde_log = run.stdout + run.stderr
         print("\n" + autograde_log)
 
@@ -195,18 +224,30 @@ def _route(base: Path, times: dict[str, float]):
         times["feedback + export (at once)"] = time.perf_counter() - start
 
         with open(course / "grades.csv", newline="") as file:
-            csv_scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
+            rows = list(csv.DictReader(file))
+        csv_scores = {r["student_id"]: float(r["score"]) for r in rows
+                      if r["assignment"] == ASSIGNMENT}
+        basics_csv = {r["student_id"]: float(r["score"]) for r in rows
+                      if r["assignment"] == BASICS}
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
             scores = {
                 student: {e: gradebook.find_grade(f"{e}_comprobacion", SOURCE.stem, ASSIGNMENT,
                                                   student).score for e in POINTS}
                 for student in expected
             }
+            basics_scores = {
+                student: {stem: {e: gradebook.find_grade(f"{e}_comprobacion", stem, BASICS,
+                                                         student).score for e in points}
+                          for stem, points in BASICS_POINTS.items()}
+                for student in basics_expected
+            }
         print("\nclass route timings: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()))
         print(_cell_seconds(course / "autograded" / ACCOUNTS[0] / ASSIGNMENT / NOTEBOOK))
         yield {
             "course": course, "homes": homes, "expected": expected, "csv": csv_scores,
             "scores": scores, "log": autograde_log, "returncode": run.returncode,
+            "basics_expected": basics_expected, "basics_csv": basics_csv,
+            "basics_scores": basics_scores,
             "submitted_before": submitted_before, "times": times,
         }
     finally:
@@ -312,7 +353,7 @@ def test_the_instructor_is_told_which_check_cells_were_edited_or_deleted(graded)
     """Only there: nbgrader's own checksum warning fires for every submission here."""
     log = graded["log"]
     reports = {s: [line.strip() for line in block.splitlines()[1:] if line.startswith("    ")]
-               for s, block in _blocks(log).items()}
+               for (s, assignment), block in _blocks(log).items() if assignment == ASSIGNMENT}
     edited, deleted = _kind(graded, "celda_editada"), _kind(graded, "celda_borrada")
     assert reports[edited] == [f"{NOTEBOOK}, ej2_comprobacion: changed (nbgrader grades the "
                                "released version)"]
@@ -323,12 +364,12 @@ def test_the_instructor_is_told_which_check_cells_were_edited_or_deleted(graded)
     assert not [(s, reports[s]) for s in quiet if reports[s]]
 
 
-def _blocks(log: str) -> dict[str, str]:
-    """The autograde command's output, split by student."""
+def _blocks(log: str) -> dict[tuple[str, str], str]:
+    """The autograde command's output, split by student and assignment."""
     blocks, current = {}, None
     for line in log.splitlines():
         if "\t" in line and not line.startswith(" "):
-            current = line.split("\t")[0]
+            current = tuple(line.split("\t")[:2])
             blocks[current] = line
         elif current and line.startswith("    "):
             blocks[current] += "\n" + line
@@ -344,3 +385,44 @@ def test_feedback_is_readable_html_with_the_spanish_messages(graded):
     assert "la imagen debe quedar intacta en el centro" in wrong
     fetched = list((graded["homes"] / ACCOUNTS[0]).rglob("*.html"))
     assert len(fetched) == 1 and "✔" in html.unescape(fetched[0].read_text())
+
+
+def test_both_assignments_were_graded_by_one_pool(graded):
+    """Every submission of both assignments has its line in the one autograde call's output."""
+    blocks = _blocks(graded["log"])
+    assert {s for s, a in blocks if a == ASSIGNMENT} == set(graded["expected"])
+    assert {s for s, a in blocks if a == BASICS} == set(BASICS_STUDENTS)
+    assert all("\tok\t" in block.splitlines()[0] for block in blocks.values()), blocks
+
+
+def test_notebooks_01_02_solved_full_marks_blank_zero(graded):
+    """The second assignment: exercise by exercise in the gradebook, and the CSV's totals
+    (every student of the course has a row; those who did not hand it in score 0)."""
+    for student, (kind, points) in graded["basics_expected"].items():
+        assert graded["basics_scores"][student] == {
+            stem: {e: float(p) for e, p in by_exercise.items()}
+            for stem, by_exercise in points.items()}, (student, kind)
+    assert all(sum(points.values()) == 10 for points in BASICS_POINTS.values())
+    solved, blank = (next(s for s, (k, _) in graded["basics_expected"].items() if k == kind)
+                     for kind in ("resuelto", "sin_tocar"))
+    assert graded["basics_scores"][blank] == {
+        stem: dict.fromkeys(points, 0.0) for stem, points in BASICS_POINTS.items()}
+    expected_csv = dict.fromkeys(graded["csv"], 0.0)
+    expected_csv[solved] = 20.0
+    assert graded["basics_csv"] == expected_csv
+
+
+@pytest.mark.parametrize("stem", BASICS_POINTS)
+def test_notebooks_01_02_autograde_without_errors_outside_the_exercises(graded, stem):
+    """The solved copy, autograded: no cell fails (a skipped cell leaves no NameError behind)
+    and every check prints its ✔ line."""
+    solved = next(s for s, (k, _) in graded["basics_expected"].items() if k == "resuelto")
+    path = graded["course"] / "autograded" / solved / BASICS / f"{stem}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    errors = [(c.metadata.get("nbgrader", {}).get("grade_id", ""), o.ename) for c in nb.cells
+              if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors
+    ticks = [c for c in nb.cells
+             if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_comprobacion")
+             and "✔" in "".join(o.get("text", "") for o in c.outputs)]
+    assert len(ticks) == len(BASICS_POINTS[stem])
