@@ -15,6 +15,7 @@ assignment, solved and untouched).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
