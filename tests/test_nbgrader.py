@@ -169,6 +169,52 @@ def test_hidden_tests_of_01_reject_ops_conv2d_in_place_of_the_loops(capsys):
     assert ops.conv2d is namespace["prueba_original"]  # the check puts ops.conv2d back
 
 
+@pytest.mark.parametrize("answer", [
+    "from cnnkit.ops import conv2d as otra\n"
+    "def correlacion_bucle_general(F, H, stride=1, padding=0):\n"
+    "    return otra(F, H, stride=stride, padding=padding)",
+    "from scipy.signal import correlate2d\n"
+    "def correlacion_bucle_general(F, H, stride=1, padding=0):\n"
+    "    return correlate2d(np.pad(F, padding), H, mode='valid')[::stride, ::stride]",
+], ids=["alias", "correlate2d"])
+def test_hidden_tests_of_01_reject_aliases_and_scipy_in_place_of_the_loops(answer):
+    """An alias of ops.conv2d imported before the check, or SciPy's correlate2d, passes the
+    visible check of exercise 5 and fails its hidden tests."""
+    import numpy as np
+
+    from cnnkit import kernels, ops
+
+    cell = next(c for c in nbformat.read(ROOT / "notebooks" / "01_convolucion_y_filtros.ipynb",
+                                         as_version=4).cells
+                if _grade_id(c) == "ej5_comprobacion")
+    namespace = {"np": np, "ops": ops, "kernels": kernels}
+    exec(answer, namespace)
+    exec(cell.source.split("### BEGIN HIDDEN TESTS")[0], namespace)
+    with pytest.raises(AssertionError, match="con bucles"):
+        exec(cell.source, namespace)
+
+
+def test_hidden_tests_of_02_reject_ops_pool2d_in_place_of_the_hand_computation():
+    """Exercise 1 of notebook 02 asks for hand-computed matrices: ops.pool2d passes the
+    visible check and fails the hidden tests, which read the kernel's input history."""
+    import keras
+    import numpy as np
+
+    from cnnkit import ops
+
+    cell = next(c for c in nbformat.read(ROOT / "notebooks" / "02_pooling_y_dimensionalidad.ipynb",
+                                         as_version=4).cells
+                if _grade_id(c) == "ej1_comprobacion")
+    answer = ("x = np.array([[1, 2, 0, 2], [1, 4, 2, 0], [4, 3, 1, 0], [1, 2, 2, 1]])\n"
+              "maximos_a_mano = ops.pool2d(x, 2, stride=1)\n"
+              "medias_a_mano = ops.pool2d(x, 2, stride=1, mode='avg')")
+    namespace = {"np": np, "ops": ops, "keras": keras, "In": ["", answer]}
+    exec(answer, namespace)
+    exec(cell.source.split("### BEGIN HIDDEN TESTS")[0], namespace)
+    with pytest.raises(AssertionError, match="a mano"):
+        exec(cell.source, namespace)
+
+
 WRONG_01_02 = [  # (notebook, exercise, a student's wrong answer, a piece of the feedback)
     ("01_convolucion_y_filtros", "ej4", """def primera_capa(lado, tam_filtro, n_filtros, canales=1):
     salida = ops.conv_output_size(lado, tam_filtro)
@@ -197,6 +243,18 @@ WRONG_01_02 = [  # (notebook, exercise, a student's wrong answer, a piece of the
     return ops.conv2d(F, H, stride=stride, padding=padding, flip=True)""", "algún valor"),
     ("02_pooling_y_dimensionalidad", "ej1", """maximos_a_mano = np.array([[4, 2], [4, 2]])
 medias_a_mano = np.array([[2, 2, 1], [3, 2.5, 0.75], [2.5, 2, 1]])""", "⌊(N − F) / S⌋ + 1"),
+    ("01_convolucion_y_filtros", "ej1", """def ventana_3x3(F, i, j):
+    return F[j:j + 3, i:i + 3]""", "no usa esa ventana"),
+    ("01_convolucion_y_filtros", "ej6", """def desplazamiento_del_mapa(paso, stride):
+    return paso // stride""", "el experimento no da lo que devuelve tu función"),
+    ("02_pooling_y_dimensionalidad", "ej1", """maximos_a_mano = np.array([[4, 4, 2], [4, 4, 2], [4, 3, 2]])
+medias_a_mano = np.array([[2, 2, 1], [3, 2.5, 1], [2.5, 2, 1]])""", "no coincide con el pooling 2x2 con stride 1"),
+    ("02_pooling_y_dimensionalidad", "ej2", """def formas_lenet(lado=32):
+    formas = []
+    for F, S, canales in ((5, 1, 6), (2, 2, 6), (5, 1, 16), (2, 2, 16)):
+        lado = (lado - F) // S + 1
+        formas.append((lado, lado, canales))
+    return formas, lado * lado * 16""", "ops.conv_output_size"),
     ("02_pooling_y_dimensionalidad", "ej4", """def ampliar_bilineal(fila):
     return np.interp(np.linspace(0, len(fila) - 1, len(fila)), np.arange(len(fila)), fila)""",
      "10 valores"),

@@ -18,7 +18,7 @@ def test_conv_step_title_is_the_computed_value():
     w = rng.integers(-1, 2, size=(3, 3, 3, 2))
     fig = show_conv_step(x, w, (1, 2), bias=[1, 0], stride=2, padding=1)
     expected = ops.conv2d(x, w, stride=2, padding=1, bias=[1, 0])[1, 2, 0]
-    assert fig.get_suptitle().endswith(f"= {int(expected)}")
+    assert fig.get_suptitle().endswith(f"= {int(expected)}".replace("-", "\u2212"))
     assert len([ax for ax in fig.axes if ax.get_title()]) == 3 + 3 * 2 + 2
 
 

@@ -264,10 +264,10 @@ def _grid_layout(channels, count, single, panel_size):
 
 
 def _short(value: float) -> str:
-    """A weight or value with at most two decimals, in the current language."""
+    """A weight or value with at most two decimals, in the current language (minus sign ``−``)."""
     rounded = round(float(value), 2) + 0.0
     decimals = 0 if rounded == int(rounded) else (1 if round(rounded, 1) == rounded else 2)
-    return format_number(rounded, decimals)
+    return format_number(rounded, decimals).replace("-", "\u2212")   # typographic minus
 
 
 def _weight(value: float) -> str:
