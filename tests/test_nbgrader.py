@@ -247,8 +247,10 @@ medias_a_mano = np.array([[2, 2, 1], [3, 2.5, 0.75], [2.5, 2, 1]])""", "⌊(N �
     return F[j:j + 3, i:i + 3]""", "no usa esa ventana"),
     ("01_convolucion_y_filtros", "ej6", """def desplazamiento_del_mapa(paso, stride):
     return paso // stride""", "el experimento no da lo que devuelve tu función"),
-    ("02_pooling_y_dimensionalidad", "ej1", """maximos_a_mano = np.array([[4, 4, 2], [4, 4, 2], [4, 3, 2]])
-medias_a_mano = np.array([[2, 2, 1], [3, 2.5, 1], [2.5, 2, 1]])""", "no coincide con el pooling 2x2 con stride 1"),
+    ("02_pooling_y_dimensionalidad", "ej1",
+     "maximos_a_mano = np.array([[4, 4, 2], [4, 4, 2], [4, 3, 2]])\n"
+     "medias_a_mano = np.array([[2, 2, 1], [3, 2.5, 1], [2.5, 2, 1]])",
+     "no coincide con el pooling 2x2 con stride 1"),
     ("02_pooling_y_dimensionalidad", "ej2", """def formas_lenet(lado=32):
     formas = []
     for F, S, canales in ((5, 1, 6), (2, 2, 6), (5, 1, 16), (2, 2, 16)):
