@@ -36,16 +36,30 @@ def _defined(tree: ast.AST) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+        elif isinstance(node, ast.ClassDef):
             names.add(node.name)
-            names.update(a.arg for a in node.args.args + node.args.kwonlyargs)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            if not isinstance(node, ast.Lambda):
+                names.add(node.name)
+            names.update(_parameters(node.args))
         elif isinstance(node, ast.alias):
             names.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, ast.Lambda):
-            names.update(a.arg for a in node.args.args)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
     return names
+
+
+def _parameters(args: ast.arguments) -> set[str]:
+    """Every parameter name of a function or lambda: positional, keyword, *args, **kwargs."""
+    named = args.posonlyargs + args.args + args.kwonlyargs
+    return {a.arg for a in named + [a for a in (args.vararg, args.kwarg) if a is not None]}
+
+
+def test_a_function_s_parameters_are_its_own_names():
+    tree = ast.parse("def f(a, /, b, *args, c, **kwargs):\n    return a, b, args, c, kwargs\n"
+                     "g = lambda *xs, **kw: (xs, kw)\nclass K:\n    pass")
+    assert {"f", "a", "b", "args", "c", "kwargs", "g", "xs", "kw", "K"} <= _defined(tree)
+    assert "z" not in _defined(ast.parse("def f(a):\n    return z"))
 
 
 def _top_level(tree: ast.Module) -> set[str]:
