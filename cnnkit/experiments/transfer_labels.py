@@ -72,7 +72,7 @@ def _transfer_scores(recipe, x, y, xv, yv, seed, steps, extractor_rates, finetun
     """
     fit = _fit_options(recipe, eager)
     start = time.perf_counter()
-    lite = Lite(recipe.resolution, recipe.features, recipe.augment, seed)
+    lite = Lite(recipe.resolution, recipe.features, recipe.augment, seed, eager=eager)
     if recipe.bn_reestimate:
         lite.reestimate_bn(x)
     half = steps // 2
