@@ -25,6 +25,7 @@ from typing import Any
 import keras
 import numpy as np
 import pytest
+from shapeless import shapeless
 
 from cnnkit import models
 from cnnkit.models import _shared
@@ -63,10 +64,14 @@ BUILDER_FILES = sorted(p.name for p in _shared.builder_files())
 
 
 def build(builder: str, *args: Any, **kwargs: Any) -> keras.Model:
-    """Call ``builder`` with its small options; positional args replace (shape, classes)."""
+    """Call ``builder`` with its small options; positional args replace (shape, classes).
+
+    The rules read layers, names and shapes, never a weight's value: the model is built
+    without drawing its initial weights (``tests/shapeless.py``).
+    """
     function, input_shape, options, _ = BUILDERS[builder]
     args = (*args, *(input_shape, 3)[len(args):])
-    return function(*args, **{**options, **kwargs})
+    return shapeless(function, *args, **{**options, **kwargs})
 
 
 def raises(error: type[Exception], argument: str, call: Callable[[], Any]) -> None:

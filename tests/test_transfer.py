@@ -538,11 +538,13 @@ def test_preprocessing_layers_match_keras_preprocess_input(name):
     np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-5)
 
 
-def test_caffe_preprocessing_is_saved_with_the_model(tmp_path, mobilenet32):
+def test_caffe_preprocessing_is_saved_with_the_model(tmp_path):
     from cnnkit.transfer.preprocessing import application_preprocessing
 
+    # a tiny RGB base: what is saved and loaded here is the preprocessing, not the base
+    base = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(2, 3)])
     model = transfer.transfer_model(
-        mobilenet32.model, num_classes=2, preprocess=application_preprocessing("vgg16", "caffe")
+        base, num_classes=2, preprocess=application_preprocessing("vgg16", "caffe")
     )
     assert "rgb_to_bgr" in [layer.name for layer in model.layers]
     model.save(tmp_path / "caffe.keras")

@@ -103,7 +103,7 @@ def diagnose(x, y, test, seed: int, reestimate: bool, extractor_rate: float,
     start = time.perf_counter()
     eager = is_quick() if eager is None else eager
     fit = {"schedule": lambda rate, s: schedule(rate, s, False), "eager": eager}
-    lite = Lite(96, "top", False, seed)
+    lite = Lite(96, "top", False, seed, eager=eager)
     row = {"kind": "diagnosis", "seed": seed, "reestimate": reestimate,
            "extractor_rate": extractor_rate, "finetune_rate": finetune_rate}
     if reestimate:

@@ -246,6 +246,7 @@ def train_network(x, y, *, depth: int, plain: bool, seed: int, epochs: float, wi
     check_seed(seed)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     probes = check_int(probes, "probes", minimum=1)
+    bn_batches = check_int(bn_batches, "bn_batches", minimum=0)  # before the seconds of a build
     network = Network(_shape(x), int(np.max(y)) + 1, depth=depth, plain=plain, width=width,
                       total_steps=_steps(epochs, len(x), batch_size), rate=rate,
                       momentum=momentum, weight_decay=weight_decay)  # fmt: skip

@@ -105,9 +105,14 @@ class Lite:
             of blocks 4, 7, 10, 14 and the top, concatenated).
         augment: put :func:`augmentation` in front of the backbone.
         seed: seeds the new head's initial weights.
+        eager: compute features (and the preprocessed images of :meth:`reestimate_bn`)
+            without tracing a graph: a smoke run's few hundred images do not repay the
+            seconds spent tracing EfficientNet-Lite0's forward pass (as ``eager`` of the
+            training functions). False (the default) is the traced ``predict``.
     """
 
-    def __init__(self, resolution: int, features: str, augment: bool, seed: int):
+    def __init__(self, resolution: int, features: str, augment: bool, seed: int, *,
+                 eager: bool = False):
         _tensorflow()
         keras.utils.set_random_seed(seed)
         bb = transfer.backbone("efficientnet_lite0", input_shape=(resolution, resolution, 3))
@@ -124,6 +129,8 @@ class Lite:
             inner(self.prep.output))]
         out = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate()(pooled)
         self.features = keras.Model(self.model.input, out)
+        if eager:
+            self.prep.run_eagerly = self.features.run_eagerly = True
 
     def reestimate_bn(self, x: np.ndarray) -> None:
         """Batch-norm statistics of ``x`` (after the same preprocessing), then frozen again."""

@@ -72,7 +72,7 @@ def _transfer_scores(recipe, x, y, xv, yv, seed, steps, extractor_rates, finetun
     """
     fit = _fit_options(recipe, eager)
     start = time.perf_counter()
-    lite = Lite(recipe.resolution, recipe.features, recipe.augment, seed)
+    lite = Lite(recipe.resolution, recipe.features, recipe.augment, seed, eager=eager)
     if recipe.bn_reestimate:
         lite.reestimate_bn(x)
     half = steps // 2
@@ -142,7 +142,9 @@ def _test_runs(recipe, n, seed, chosen, job, steps, options):
         return _test_rows(recipe, n, seed, chosen, rows)
     key = (recipe.resolution, recipe.features)
     feats = None if recipe.bn_reestimate else job["cache"].get(key)
-    if feats is None and not recipe.bn_reestimate:
+    # the test images' features, computed once for every seed; a smoke run (one seed) lets
+    # its extractor compute them instead of building a second EfficientNet-Lite0 for them
+    if feats is None and not recipe.bn_reestimate and not job["quick"]:
         feats = job["cache"][key] = Lite(recipe.resolution, recipe.features, recipe.augment,
                                          0).feats(job["test"][0])
     fine = (chosen["finetune"],) if "finetune" in options else ()
