@@ -82,12 +82,23 @@ def test_a_language_for_one_call_is_checked(call):
 
 @pytest.mark.parametrize(("value", "significant", "spanish", "english"), [
     (1500, 2, "1500", "1,500"), (123456, 3, "123.000", "123,000"), (150, 2, "150", "150"),
-    (-0.00125, 2, "-0,0013", "-0.0013"),
+    (-0.00125, 2, "-0,0013", "-0.0013"), (0.04, 1, "0,04", "0.04"), (96, 1, "100", "100"),
 ])  # fmt: skip
 def test_significant_digits_keep_the_zeros_of_a_whole_number(value, significant, spanish,
                                                              english):  # fmt: skip
     assert cnnkit.format_number(value, significant=significant, language="es") == spanish
     assert cnnkit.format_number(value, significant=significant, language="en") == english
+
+
+def test_number_and_percent_say_what_they_got_instead_of_a_number():
+    with pytest.raises(TypeError) as info:
+        cnnkit.format_number("3")
+    assert str(info.value) == ("`value` must be a real number (int, float or NumPy scalar), "
+                               "got str: '3'.")  # fmt: skip
+    with pytest.raises(TypeError) as info:
+        cnnkit.format_percent(None)
+    assert str(info.value) == ("`fraction` must be a real number (int, float or NumPy scalar), "
+                               "got NoneType: None.")  # fmt: skip
 
 
 def test_format_bool_refuses_what_is_not_a_bool():
@@ -121,6 +132,17 @@ def test_format_array_writes_unsigned_and_large_integers_without_decimals():
     assert cnnkit.format_array(np.array([12345, 5]), language="en") == "[12,345      5]"
 
 
+def test_format_array_checks_decimals_whatever_the_dtype():
+    assert cnnkit.format_array([0.4, 2.6], 0, language="es") == "[0 3]"
+    for values in (np.arange(2), np.array([True]), np.array([0.5])):
+        with pytest.raises(ValueError) as info:
+            cnnkit.format_array(values, -1)
+        assert str(info.value) == "`decimals` must be an int >= 0, got -1."
+        with pytest.raises(TypeError) as info:
+            cnnkit.format_array(values, 1.5)
+        assert str(info.value) == "`decimals` must be an int >= 0, got float: 1.5."
+
+
 def test_format_array_refuses_text_and_objects():
     with pytest.raises(TypeError) as info:
         cnnkit.format_array(["a"])
@@ -144,6 +166,11 @@ def test_format_table_missing_values_in_boolean_columns():
     assert shown["con_nan"].tolist() == ["no", ""]
     assert shown["vacia"].tolist() == [None, None]  # no value: not a boolean column
     assert shown["texto"].tolist() == ["sí", "no"]  # text is kept as it is
+
+
+def test_format_table_nullable_boolean_column_with_a_missing_value():
+    table = pd.DataFrame({"igual": pd.array([True, None, False], dtype="boolean")})
+    assert cnnkit.format_table(table, language="es")["igual"].tolist() == ["sí", "", "no"]
 
 
 def test_format_table_writes_numeric_booleans_and_english():
@@ -172,6 +199,7 @@ def test_numbers_with_leading_zeros_are_not_quantities(spanish):
     assert _text.localize_numbers("época 05, 007 y 0; 61706 de 0.5") == (
         "época 05, 007 y 0; 61.706 de 0,5")  # fmt: skip
     assert _text.localize_numbers("1234.50 y 0.125") == "1234,50 y 0,125"
+    assert _text.localize_numbers("00.25 y 12.5") == "00.25 y 12,5"
 
 
 def test_text_fills_its_fields_in_the_current_language(spanish):
@@ -190,18 +218,28 @@ def test_finish_figure_writes_every_formatter_of_an_axis_in_spanish(spanish):
     fig, ax = plt.subplots()
     ax.plot([0.0, 1.0], [0.0, 1.0])
     ax.xaxis.set_minor_formatter(FormatStrFormatter("%.2f"))
-    offset = FuncFormatter(lambda x, pos: f"{x:.1f}")
+    offset = FuncFormatter(lambda x, pos: f"{x:.1f}" if pos is None else f"{pos}: {x:.1f}")
     offset.set_offset_string("+0.5")
     ax.yaxis.set_major_formatter(offset)
     assert _text.finish_figure(fig) is fig
     assert ax.xaxis.get_minor_formatter()(0.25) == "0,25"
     assert ax.xaxis.get_major_formatter().format_data_short(0.5) == "0,500"
-    assert ax.yaxis.get_major_formatter()(0.25, 0) == "0,2"
+    assert ax.yaxis.get_major_formatter()(0.25, 3) == "3: 0,2"
+    assert ax.yaxis.get_major_formatter()(0.25) == "0,2"
     assert ax.yaxis.get_major_formatter().get_offset() == "+0,5"
-    assert ax.yaxis.get_major_formatter().format_ticks([1.5, 2.0]) == ["1,5", "2,0"]
+    assert ax.yaxis.get_major_formatter().format_ticks([1.5, 2.0]) == ["0: 1,5", "1: 2,0"]
     fig.canvas.draw()
     assert {"0,0", "0,2", "1,0"} <= {t.get_text() for t in ax.get_xticklabels()}
     assert ax.xaxis.get_major_formatter().axis is ax.xaxis
+
+
+def test_finish_figure_passes_tick_locations_to_the_formatter_it_wraps(spanish):
+    fig, ax = plt.subplots()
+    ax.set_xlim(0, 3.5e6)
+    _text.finish_figure(fig)
+    wrapped = ax.xaxis.get_major_formatter()
+    wrapped.set_locs([0.0, 1e6, 2e6, 3e6])  # the wrapped ScalarFormatter takes out 10^6
+    assert (wrapped(2e6), wrapped.get_offset()) == ("2", "1e6")
 
 
 def test_finish_figure_keeps_formatters_that_already_speak_the_language(spanish):
