@@ -41,3 +41,20 @@ def test_layer_table_checks_with_mult_adds_by_name():
         stats.layer_table(model, with_mult_adds=1)
     assert str(info.value) == "`with_mult_adds` must be True or False, got int: 1."
     assert "mult_adds" not in stats.layer_table(model)[0]
+
+
+def _frozen_dense_and_batch_norm() -> keras.Model:
+    frozen = keras.layers.Dense(3, name="frozen")
+    frozen.trainable = False
+    return keras.Sequential([keras.Input((4,)), frozen, keras.layers.BatchNormalization(),
+                             keras.layers.Dense(2)], name="mixed")  # fmt: skip
+
+
+def test_non_trainable_parameters_count_in_totals_and_dense_share():
+    model = _frozen_dense_and_batch_norm()  # dense 15 (frozen) + 8; batch norm 6 + 6 moving
+    assert stats.trainable_counts(model) == {"trainable": 14, "non_trainable": 21}
+    row = stats.summary_row(model)
+    assert (row["parameters"], row["trainable"], row["non_trainable"]) == (35, 14, 21)
+    assert row["parameters"] == model.count_params()
+    assert stats.dense_share(model) == pytest.approx((15 + 8) / 35)
+    assert row["dense_share"] == stats.dense_share(model)
