@@ -348,6 +348,7 @@ def _run_time(r: dict) -> str:
     for a in r.get("again", []):
         text += f" + {a['seconds']:.0f} s rerun of {a['mutants']} alive"
         text += " or unchecked" if a.get("with_unchecked") else ""
+        text += " (nice 19, machine busy: not a timing)" if a.get("niced") else ""
         text += " (stopped at its time limit)" if a.get("stopped") else ""
     return text
 
