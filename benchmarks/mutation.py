@@ -338,6 +338,7 @@ def run_again(target: Target, jobs: int, workdir: Path, unchecked: bool = False)
              "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
              "with_unchecked": unchecked}  # fmt: skip
     result = {**previous, "tests": tests, "status": status, "diffs": diffs,
+              "partial": any(st == "not checked" for st in status.values()),
               "again": [*previous.get("again", []), again]}  # fmt: skip
     stored.write_text(json.dumps(result, indent=1) + "\n")
     return result
