@@ -33,9 +33,9 @@ medimos, en pequeño, dos cosas: el **problema de la degradación** que motivó 
 plana más profunda entrena peor) y cuánto acierta un miembro pequeño de cada familia con
 Fashion-MNIST, con el mismo tiempo y con las mismas épocas.
 
-Los experimentos se ejecutan aquí **reducidos** (una semilla) y se comparan con una ejecución
-**guardada** de tres semillas que viene con `cnnkit` (`cnnkit.experiments.results_path`); el
-cuaderno dice en cada tabla cuál es cuál.
+Los experimentos se ejecutan aquí con **una semilla** (y las familias, con presupuestos más
+cortos) y se comparan con una ejecución **guardada** de tres semillas que viene con `cnnkit`
+(`cnnkit.experiments.results_path`); el cuaderno dice en cada tabla cuál es cuál.
 
 **Objetivos**
 
@@ -53,8 +53,8 @@ cuaderno dice en cada tabla cuál es cuál.
 - Comparar familias con el mismo tiempo de entrenamiento y con las mismas épocas, y ver que
   las dos preguntas tienen respuestas distintas.
 
-**Duración**: la ejecución completa tarda unos DURACION minutos en un portátil de 2 núcleos (lo
-imprime la penúltima celda de código antes del resumen); en modo corto (`CNNKIT_QUICK=1`), unos
+**Duración**: la ejecución completa tarda unos DURACION minutos en una máquina de 2 núcleos (lo
+imprime la última celda de código antes del resumen); en modo corto (`CNNKIT_QUICK=1`), unos
 segundos.
 """)
 
@@ -734,10 +734,10 @@ md(r"""
 - **La red plana más profunda entrena peor.** La plana de 44 capas acaba con un 29,0 %, 31,2 %
   y 20,9 % de error de entrenamiento, y la de 20 con un 17,6 %, 17,2 % y 15,9 %: en las tres
   semillas la de 44 queda por encima, de 5,0 a 14,0 puntos (10,1 de media), y en la figura su
-  curva media va por encima en todas las medidas después de la inicial. Es el sentido de la degradación del
-  artículo. Pero las tres diferencias son tan distintas entre sí que el intervalo del 95 % (de
-  -1,4 a 21,6 puntos) incluye el cero: con tres semillas **no se puede concluir** con esa
-  confianza.
+  curva media va por encima en todas las medidas después de la inicial: es el sentido de la
+  degradación del artículo. Pero las tres diferencias son tan distintas entre sí que el
+  intervalo del 95 % (de -1,4 a 21,6 puntos) incluye el cero: con tres semillas **no se puede
+  concluir** con esa confianza.
 - **Con atajos, la más profunda no entrena mejor, y la diferencia es menor.** La residual de 44
   capas acaba con un 15,8 %, 16,0 % y 19,3 %, y la de 20 con un 15,3 %, 14,8 % y 13,9 %: 2,4
   puntos más de media (de 0,5 a 5,4 por semilla), con un intervalo (de -4,2 a 9,0) que incluye
@@ -781,8 +781,8 @@ pd.DataFrame({"recalculadas, cada semilla": [" / ".join(porcentaje(v) for v in d
 
 md(r"""
 **Qué enseña la comparación.** Con las medias móviles, la red plana de 44 capas parecería no
-haber aprendido casi nada: un 90,7 %, 88,2 % y 75,7 % de error, cerca del 90 % de responder al
-azar, cuando los mismos pesos, con las estadísticas recalculadas, fallan el 29,0 %, 31,2 % y
+haber aprendido casi nada: un 90,7 %, 88,2 % y 75,7 % de error (responder al azar da un 90 %),
+cuando los mismos pesos, con las estadísticas recalculadas, fallan el 29,0 %, 31,2 % y
 20,9 %. Entre las dos medidas hay 57,8 puntos de media en esa red y 22,3 en la plana de 20
 capas, frente a 2,6 y 5,1 en las residuales. El valor inicial de las medias móviles ya pesa
 poco al final (un 9,5 %); el resto es una media de las estadísticas de los pesos de pasos
@@ -1145,9 +1145,9 @@ md(r"""
 4. **Predice y mide: la degradación a mitad del entrenamiento.** El apartado 8 imprime la
    diferencia entre las redes de 44 y 20 capas al **final** del entrenamiento de la ejecución
    guardada. Antes de mirar la solución, **predice** cuántos puntos más de error tenía la de 44
-   capas que la de 20 **a mitad** de ese entrenamiento (paso 117, la última medida antes de que
-   baje la tasa de aprendizaje), en la red plana y en la residual: puedes leerlo, a ojo, en la
-   figura del apartado 8. Escribe tu predicción en la celda de texto de abajo. Después escribe
+   capas que la de 20 **a mitad** de ese entrenamiento (paso 117, unas 3 épocas en la figura; la
+   última medida antes de que baje la tasa de aprendizaje), en la red plana y en la residual:
+   puedes leerlo, a ojo, en la figura del apartado 8. Escribe tu predicción en la celda de texto de abajo. Después escribe
    `diferencia_de_profundidad(filas, red)`: recibe filas como las de
    `read_rows("deep_degradation.jsonl")` (diccionarios con `network`, `depth`, `seed`, `step` y
    `train_error`, en cualquier orden) y el nombre de la red (`"plain"` o `"residual"`), y
