@@ -955,26 +955,30 @@ plt.show()
 md(r"""
 **Qué muestran la tabla y la figura** (ejecución guardada, tres semillas, intervalos del 95 %):
 
-- **El mismo tiempo (15 s).** Cada red entrenó entre 15,0 y 15,7 segundos (el exceso máximo,
-  0,71 s, es el 4,7 % del presupuesto), pero no los mismos pasos: de 167 pasos de media VGG (A),
-  la más barata por imagen (3,8 millones de multiplicaciones-sumas), a 7 DenseNet (33,1
-  millones). VGG (A) acierta un 75,2 % (de 73,2 % a 77,3 %), y su intervalo queda por encima de
-  los de todas las demás. Los de AlexNet (60,5 %) y ResNet-20 (53,5 %, de 36,1 % a 71,0 %) se
-  solapan: no se puede concluir cuál de las dos es mejor con este presupuesto. GoogLeNet (16
-  pasos) y DenseNet (7) apenas han empezado a aprender: sus medias, 12,9 % y 8,1 %, están cerca
-  del 10 % de responder al azar entre diez clases, y sus intervalos son tan anchos que el de
-  DenseNet baja de cero (con tres semillas tan dispersas, el intervalo solo dice que no lo
-  sabemos con precisión).
+- **El mismo tiempo (15 s).** Cada red entrenó entre 15,0 y 16,3 segundos. El exceso máximo,
+  1,29 s (un 8,6 % del presupuesto), es de DenseNet: con 9 pasos de media en 15 s, cada paso
+  suyo dura más de un segundo y medio, y ninguna red se pasa más de un paso. Los pasos, en
+  cambio, no se parecen: de 225 de media VGG (A), la más barata por imagen (3,8 millones de
+  multiplicaciones-sumas), a 9 DenseNet (33,1 millones). VGG (A) acierta un 77,3 % (de 75,8 % a
+  78,9 %), y su intervalo queda por encima de los de todas las demás. Los de ResNet-20 (67,5 %,
+  de 66,3 % a 68,7 %) y AlexNet (65,2 %, de 56,8 % a 73,6 %) se solapan: no se puede concluir
+  cuál de las dos es mejor con este presupuesto. Los pasos no lo explican todo: DenseNet, con 9
+  pasos, acierta un 46,9 % (de 42,9 % a 50,9 %), y GoogLeNet, con 20, un 22,4 % (de 14,6 % a
+  30,1 %).
 - **Las mismas épocas (94 pasos, 0,2 épocas).** El orden cambia. ResNet-20 tiene la media más
-  alta, 78,6 % (de 75,2 % a 82,0 %), pero su intervalo toca el de VGG (A) (72,6 %, hasta 75,2 %) y
-  se solapa con el de DenseNet (74,2 %, de 68,0 % a 80,4 %): con tres semillas no se puede
-  concluir que sea mejor que esas dos. Sí queda por encima de AlexNet (70,7 %, hasta 73,0 %) y de
-  GoogLeNet (52,5 %), la última con este presupuesto. Esos 94 pasos cuestan a cada red tiempos
-  muy distintos: de 8,8 a 9,2 s a VGG (A) y de 165,0 a 175,7 s a DenseNet.
-- **Dos preguntas, dos respuestas.** Con el mismo reloj gana la red que más pasos da por
-  segundo; con los mismos datos, ResNet-20 y DenseNet quedan arriba y GoogLeNet abajo, aunque
-  con tres semillas solo se separan con claridad las de los extremos. Ninguna de las dos
-  carreras dice qué red sería mejor entrenada hasta el final.
+  alta, 80,2 % (de 78,3 % a 82,1 %), y su intervalo se solapa con el de DenseNet (78,0 %, de
+  74,4 % a 81,6 %): no se puede concluir cuál de las dos es mejor. Las dos quedan por encima de
+  VGG (A) (72,4 %, de 71,7 % a 73,1 %) y de AlexNet (70,7 %, de 67,8 % a 73,5 %), y GoogLeNet
+  (54,0 %) es la última. Esos 94 pasos cuestan a cada red tiempos muy distintos: de 6,2 a 7,7 s
+  a VGG (A) y de 113,5 a 126,4 s a DenseNet.
+- **Dos preguntas, dos respuestas.** Con el mismo reloj gana la red más barata, que da 25 veces
+  más pasos que DenseNet; con los mismos datos quedan arriba ResNet-20 y DenseNet, las dos con
+  normalización por lotes. Ninguna de las dos carreras dice qué red sería mejor entrenada hasta
+  el final.
+- **Las medias móviles, otra vez.** AlexNet, VGG (A) y GoogLeNet no tienen normalización por
+  lotes: sus dos columnas de acierto coinciden. En ResNet-20 y DenseNet, con las medias móviles
+  tal como salen del entrenamiento, el acierto es menor, y tras los 9 pasos que da DenseNet en
+  15 s es el del azar (9,1 % frente al 46,9 % con las estadísticas recalculadas).
 - Los segundos dependen de la máquina: la medida se hizo en 2 núcleos con otros procesos de
   prioridad baja (la carga impresa arriba), y con otra carga cabrían otros pasos en 15 s.
 
@@ -1014,8 +1018,9 @@ md(r"""
   2,4 puntos más que la de 20; con tres semillas ninguna de las dos diferencias es concluyente.
   Con las medias móviles, la plana de 44 capas parecería no haber aprendido casi nada.
 - **Familias** (tres semillas): con el mismo tiempo (15 s) gana VGG (A), la más barata por imagen
-  (75,2 % de acierto); con las mismas épocas, ResNet-20 tiene la media más alta (78,6 %), aunque su
-  intervalo se solapa con los de DenseNet y VGG (A).
+  (77,3 % de acierto); con las mismas épocas, ResNet-20 tiene la media más alta (80,2 %), aunque su
+  intervalo se solapa con el de DenseNet (78,0 %); GoogLeNet es la última con los dos
+  presupuestos.
 
 ## Ejercicios
 
