@@ -11,8 +11,8 @@ The stored runs notebook 06 reads ship inside the package
 (``cnnkit/experiments/results/deep_families.jsonl`` and ``deep_degradation.jsonl``);
 adopting a new run means copying its file there and committing it.
 
-    .venv/bin/python benchmarks/bench_deep_architectures.py families      # ~10 min on 2 cores
-    .venv/bin/python benchmarks/bench_deep_architectures.py degradation   # ~11 min on 2 cores
+    .venv/bin/python benchmarks/bench_deep_architectures.py families      # ~31 min on 2 cores
+    .venv/bin/python benchmarks/bench_deep_architectures.py degradation   # ~35 min on 2 cores
     .venv/bin/python benchmarks/bench_deep_architectures.py families --quick   # smoke run
 
 A full run refuses to start while CNNKIT_QUICK is set (short mode would hand it the sample).
@@ -37,10 +37,10 @@ FAMILIES_DESIGN = {"seeds": [0, 1, 2], "seconds": 15.0, "epochs": 0.2, "batch_si
                    "train_images": 60_000, "test_images": 10_000, "bn_batches": 10}  # fmt: skip
 """The stored families run: 15 s of training, and a fifth of an epoch, for each network."""
 
-DEGRADATION_DESIGN = {"seeds": [0, 1, 2], "depths": [20, 44], "width": 8, "epochs": 3.0,
+DEGRADATION_DESIGN = {"seeds": [0, 1, 2], "depths": [20, 44], "width": 8, "epochs": 6.0,
                       "train_images": 5000, "probe_images": 1000, "probes": 6,
-                      "batch_size": 128, "bn_batches": 10}  # fmt: skip
-"""The stored degradation run: 3 epochs over a fixed subset of 5,000 training images."""
+                      "batch_size": 128, "bn_batches": 5}  # fmt: skip
+"""The stored degradation run: 6 epochs over a fixed subset of 5,000 training images."""
 
 QUICK = {"families": {"seeds": [0], "seconds": 1.0, "epochs": 0.02, "batch_size": 32,
                       "train_images": 3000, "test_images": 200, "bn_batches": 2},

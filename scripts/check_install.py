@@ -41,12 +41,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-PENDING = {"06": "re-run pending: its first cell imports Keras before cnnkit (TensorFlow's "
-                 "start-up lines on stderr)"}
+PENDING: dict[str, str] = {}
 SHORT_RUN_SECONDS = {"01": 82, "02": 30, "03": 67, "04": 66, "05": 86}
 """Short-mode seconds measured by this script (README): the longest notebooks start first, so
-that the last one to start is a short one (06 fails at once while PENDING; 03's 67 s is its
-nbval short run in the repository, not yet measured here)."""
+that the last one to start is a short one (06 is not measured here yet and starts last; 03's
+67 s is its nbval short run in the repository, not yet measured here)."""
 WHEELHOUSE = Path(os.environ.get("CNNKIT_WHEELHOUSE", Path.home() / ".cache/cnnkit-wheelhouse"))
 TF_DISTRIBUTIONS = {"tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos"}
 BIN = "Scripts" if os.name == "nt" else "bin"

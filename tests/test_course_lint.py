@@ -29,10 +29,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
-PENDING = {
-    "06_arquitecturas_profundas": "re-run in a later session; its solutions are inline in the "
-    "exercise cells and its tables use snake_case headers",
-}
+PENDING: dict[str, str] = {}
 """Notebooks the lint cannot pass until they are re-run, with the reason."""
 
 

@@ -1,4 +1,4 @@
-"""The nbgrader metadata of the graded notebooks (01, 02 and 04), checked without grading.
+"""The nbgrader metadata of the graded notebooks (01, 02, 04 and 06), checked without grading.
 
 Every exercise is graded by its checking cell, every graded check has hidden tests and
 explains its failures in Spanish, solution markers sit only in solution cells, and the hidden
@@ -33,7 +33,8 @@ BASICS_POINTS = {
     "01_convolucion_y_filtros": {"ej1": 1, "ej2": 2, "ej3": 2, "ej4": 1, "ej5": 2, "ej6": 2},
     "02_pooling_y_dimensionalidad": {"ej1": 2, "ej2": 3, "ej3": 2, "ej4": 3},
 }
-GRADED = {SOURCE.stem: POINTS, **BASICS_POINTS}  # every notebook graded with nbgrader
+GRADED = {SOURCE.stem: POINTS, **BASICS_POINTS,  # every notebook graded with nbgrader
+          "06_arquitecturas_profundas": {"ej1": 3, "ej2": 2, "ej3": 3, "ej4": 2}}
 
 
 def _grade_id(cell: nbformat.NotebookNode) -> str:

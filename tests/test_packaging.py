@@ -355,15 +355,11 @@ def test_check_install_keeps_the_pending_notebooks_explicit():
                                                   "check_install.py")  # fmt: skip
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert set(module.PENDING) == {"06"}
+    assert set(module.PENDING) == set()
     assert all(reason.startswith("re-run pending") for reason in module.PENDING.values())
     for key in module.PENDING:
         cells = json.loads(next((ROOT / "notebooks").glob(f"{key}_*.ipynb")).read_text())["cells"]
         code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-        if key == "06":  # pending only while its first cell imports Keras before cnnkit
-            first = code[0]
-            assert first.index("import keras") < first.index("import cnnkit"), key
-            continue
         # pending only while the notebook still reads ../benchmarks
         assert any("../benchmarks" in c or ('Path("..")' in c and "benchmarks" in c)
                    for c in code), key  # fmt: skip

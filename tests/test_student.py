@@ -275,10 +275,7 @@ def test_solution_cells_hide_their_code_and_their_outputs(path):
     )
 
 
-STUDENT_PENDING = {
-    "06_arquitecturas_profundas": "its solutions are inline in the exercise cells (41, 43, 45) "
-    "and its Soluciones cells point there; re-run in a later session",
-}
+STUDENT_PENDING: dict[str, str] = {}
 """Notebooks that do not follow the one solution convention yet (strict xfail)."""
 
 
