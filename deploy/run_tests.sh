@@ -4,10 +4,12 @@
 # route on a simulated class of notebook 04 plus notebooks 01 and 02 as a second assignment,
 # one autograde pool for both (needs root: students are OS accounts, submissions run as
 # another uid), the static check that grades cannot depend on training, the README's
-# nbgrader commands on notebook 04 as the README gives them, and JupyterHub on localhost.
+# nbgrader commands on notebook 04 as the README gives them, notebook 06 graded the same way
+# (solved: full marks, untouched: zero), and JupyterHub on localhost.
 # The hub test runs in a second process next to the class route (it mostly waits on its
-# servers); the README route runs after the class route, in the same process: next to the
-# class route's autograde its kernels would push the class's cells toward their 60 s limit.
+# servers); the README route and 06's grading run after the class route, in the same process:
+# next to the class route's autograde their kernels would push the class's cells toward their
+# 60 s limit.
 # Installs cnnkit[dev,hub] into .venv and configurable-http-proxy into deploy/hub/node_modules
 # if needed.
 set -euo pipefail
@@ -26,7 +28,7 @@ pytest=("$VENV/bin/python" -m pytest -p no:xdist -p no:cacheprovider -q -s)
 hub_pid=$!
 class_status=0
 "${pytest[@]}" deploy/tests/test_class_route.py deploy/tests/test_grading_independence.py \
-    deploy/tests/test_readme_route.py "$@" || class_status=$?
+    deploy/tests/test_readme_route.py deploy/tests/test_grade_06.py "$@" || class_status=$?
 hub_status=0
 wait "$hub_pid" || hub_status=$?
 echo "== deploy/tests/test_hub.py (run alongside, exit $hub_status):"
