@@ -99,7 +99,8 @@ time, compiling it is what takes the seconds, so XLA optimises the code it emits
 
 
 def test_every_builder_file_builds_predicts_and_trains_on_jax(tmp_path):
-    assert importlib.util.find_spec("jax"), "jax is missing: install the test extra (jax[cpu])"
+    assert importlib.util.find_spec("jax"), (
+        "jax is missing: run `bash scripts/jax_env.sh`, then this test with .venv-jax/bin/python")
     env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu",
            "XLA_FLAGS": os.environ.get("XLA_FLAGS", FAST_COMPILE)}
     env.pop("PYTHONPATH", None)

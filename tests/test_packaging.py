@@ -129,6 +129,16 @@ def test_nbgrader_is_an_instructor_extra_not_a_student_dependency():
         assert not chosen & {"instructor", "dev"}, f"environment.yml installs nbgrader: {line}"
 
 
+def test_no_extra_installs_jax_next_to_tensorflow():
+    """Installed beside TensorFlow, jax is imported by every `import tensorflow`
+    (tensorflow.lite): ~2.5 s of CPU per process; it lives in .venv-jax (scripts/jax_env.sh)."""
+    for extra, specs in PYPROJECT["project"]["optional-dependencies"].items():
+        for spec in specs:
+            assert Requirement(spec).name != "jax", f"extra {extra!r} installs jax: {spec}"
+    script = (ROOT / "scripts" / "jax_env.sh").read_text()
+    assert 'JAX_SPEC="jax[cpu]~=0.10"' in script and "site.addsitedir" in script
+
+
 # -- dependency design: the backend is an extra, never forced on hosted Jupyter ------------
 def test_core_dependencies_name_no_tensorflow_distribution():
     names = {Requirement(s).name for s in PYPROJECT["project"]["dependencies"]}
@@ -346,7 +356,8 @@ def test_ci_checks_the_installed_wheel_and_the_jax_builders():
     assert numbers == "01 02 03 04 05 06"  # every course notebook, copied alone against the wheel
     assert ("PIP_NO_COMPILE=1 .venv/bin/python scripts/check_install.py --fill --notebooks "
             f"{numbers}") in ci
-    assert ".venv/bin/python -m pytest -p no:xdist -q -m jax tests/test_models_jax.py" in ci
+    assert ci.index("bash scripts/jax_env.sh") < ci.index(
+        ".venv-jax/bin/python -m pytest -p no:xdist -q -m jax tests/test_models_jax.py")
     assert '-m "not jax"' in (ROOT / "scripts" / "test.sh").read_text()
 
 
