@@ -88,10 +88,10 @@ def test_zfnet_changes_the_first_layer():
 
 
 def test_small_alexnet_trains_on_fashion_mnist_shapes():
-    model = models.alexnet((28, 28, 1), 10, stem="small", width=0.25, dense_units=256)
+    model = _shapeless(models.alexnet, (28, 28, 1), 10, stem="small", width=0.25, dense_units=256)
     assert model.count_params() == 366_650
     assert model.get_layer("pool5").output.shape == (None, 2, 2, 64)
-    grouped = models.alexnet((28, 28, 1), 10, stem="small", groups=2, width=0.25)
+    grouped = _shapeless(models.alexnet, (28, 28, 1), 10, stem="small", groups=2, width=0.25)
     assert grouped.get_layer("conv4").kernel.shape == (3, 3, 48, 96)
     logits = models.alexnet(
         (32, 32, 3), 10, stem="small", width=0.125, dense_units=32, classifier_activation=None

@@ -114,7 +114,7 @@ def test_deeper_resnets_have_the_blocks_of_table_1(depth, blocks):
 def test_cifar_resnet20_is_6n_plus_2_with_16_32_64_filters_and_padding_shortcuts():
     # Section 4.2: 3x3 conv of 16 maps, three stages of n = 3 basic blocks (16, 32, 64 maps),
     # subsampling by stride-2 convolutions, option A shortcuts (no extra parameters).
-    model = models.resnet((32, 32, 3), 10, depth=20, stem="small")
+    model = shapeless(models.resnet, (32, 32, 3), 10, depth=20, stem="small")
     weighted = convs(model) + kinds(model, keras.layers.Dense)
     assert len(weighted) == 6 * 3 + 2
     assert convs(model, "conv1") == [("conv1_conv", 16, 3, 1)]
@@ -129,8 +129,8 @@ def test_cifar_resnet20_is_6n_plus_2_with_16_32_64_filters_and_padding_shortcuts
 
 
 def test_plain_network_is_the_same_without_shortcuts():
-    plain = models.resnet((32, 32, 3), 10, depth=20, stem="small", plain=True)
-    residual = models.resnet((32, 32, 3), 10, depth=20, stem="small")
+    plain = shapeless(models.resnet, (32, 32, 3), 10, depth=20, stem="small", plain=True)
+    residual = shapeless(models.resnet, (32, 32, 3), 10, depth=20, stem="small")
     assert kinds(plain, keras.layers.Add) == []
     assert convs(plain) == convs(residual)
 
