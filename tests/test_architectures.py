@@ -4,7 +4,8 @@ copied alone is tested for every builder file by tests/test_models_standalone.py
 
 Full-size models are built with ``tests/shapeless.py``: Keras then creates the variables
 with their shapes and never draws their values, so a 138-million-parameter VGG takes neither
-the time nor the memory of its weights, and the counts are the real model's.
+the time nor the memory of its weights, and the counts are the real model's. Each is built
+once per test process and only read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from shapeless import shapeless
+from shapeless import shared
 
 from cnnkit import models
 
@@ -26,8 +27,12 @@ vgg_module = importlib.import_module("cnnkit.models.vgg")
 
 
 def _shapeless(builder, *args, **kwargs) -> keras.Model:
-    """Build a model without drawing its weights (shapes and counts only)."""
-    return shapeless(builder, *args, **kwargs)
+    """A model built without drawing its weights (shapes and counts only), once per process.
+
+    The tests here only read it; tests/test_behaviour_builders.py and tests/test_resnet.py
+    read the same full-size networks (``tests/shapeless.py``'s ``shared``).
+    """
+    return shared(builder, *args, **kwargs)
 
 
 def _weight_layers(model: keras.Model) -> list[keras.layers.Layer]:

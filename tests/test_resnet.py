@@ -12,7 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from shapeless import shapeless
+from shapeless import shapeless, shared
 
 from cnnkit.models import residual_block, resnet
 from cnnkit.stats import trainable_counts
@@ -27,12 +27,13 @@ def _layers_of(model: keras.Model, kind: type) -> list[keras.layers.Layer]:
 
 @pytest.fixture(scope="module")
 def imagenet_models() -> dict[int, keras.Model]:
-    """The big models, built once for the module, without drawing their weights.
+    """The big models, built without drawing their weights, once per test process.
 
     With ``tests/shapeless.py`` the variables get their shapes but no values (as in
-    tests/test_architectures.py): the counts and layers are the real model's.
+    tests/test_architectures.py): the counts and layers are the real model's. ResNet-18
+    and -50 are the same objects tests/test_behaviour_builders.py reads (``shared``).
     """
-    return {depth: shapeless(resnet, depth=depth) for depth in (18, 34, 50)}
+    return {depth: shared(resnet, depth=depth) for depth in (18, 34, 50)}
 
 
 @pytest.mark.parametrize(
