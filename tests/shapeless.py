@@ -47,3 +47,34 @@ def shapeless(builder: Callable[..., keras.Model], *args, **kwargs) -> keras.Mod
         "uninitialized_variables", [v for v in pending if id(v) not in mine]
     )
     return model
+
+
+_BUILT: dict[tuple, keras.Model] = {}
+
+
+def shared(builder: Callable[..., keras.Model], *args, **kwargs) -> keras.Model:
+    """:func:`shapeless`, built once per process for each call: callers must only read it.
+
+    The structure tests of several files read the same full-size networks (AlexNet,
+    GoogLeNet, DenseNet-121, ResNet-50 at 224x224 for 1000 classes); each is built once
+    per test process and shared. The arguments are keyed with their types, so a NumPy
+    integer never stands for an int.
+
+    Args:
+        builder: a function that returns a Keras model.
+        *args: positional arguments of ``builder``.
+        **kwargs: keyword arguments of ``builder``.
+
+    Returns:
+        The model, the same object for the same builder and arguments.
+    """
+
+    def typed(value):
+        if isinstance(value, tuple | list):
+            return type(value), tuple(typed(v) for v in value)
+        return type(value), value
+
+    key = (builder, typed(args), tuple(sorted((k, typed(v)) for k, v in kwargs.items())))
+    if key not in _BUILT:
+        _BUILT[key] = shapeless(builder, *args, **kwargs)
+    return _BUILT[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import pytest
 from keras import layers
+from shapeless import shapeless
 
 from cnnkit.exercises.architectures import (
     check_depth_gap,
@@ -19,7 +20,11 @@ BLOCKS_B = (64, 128, 256, 512, 512)
 
 
 def vgg_b(input_shape=(64, 64, 3), change=None):
-    """Configuration B as a student writes it; ``change(index, layer_list)`` spoils it."""
+    """Configuration B as a student writes it; ``change(index, layer_list)`` spoils it.
+
+    The checker reads layers, never a weight's value: the model is built without drawing
+    its 30-odd million initial weights (``tests/shapeless.py``).
+    """
     seq = []
     for f in BLOCKS_B:
         seq += [layers.Conv2D(f, 3, padding="same", activation="relu") for _ in range(2)]
@@ -28,7 +33,7 @@ def vgg_b(input_shape=(64, 64, 3), change=None):
             layers.Dense(4096, activation="relu"), layers.Dense(1000, activation="softmax")]
     if change:
         change(seq)
-    return keras.Sequential([keras.Input(input_shape), *seq], name="mi_vgg")
+    return shapeless(keras.Sequential, [keras.Input(input_shape), *seq], name="mi_vgg")
 
 
 def _set(i, layer):
@@ -84,9 +89,9 @@ def test_each_wrong_vgg_fails_naming_the_layer(rule, capsys):
 
 
 def test_the_builder_itself_is_not_an_answer(capsys):
-    assert not check_vgg_config(vgg((32, 32, 3), config="B"), "B")
+    assert not check_vgg_config(shapeless(vgg, (32, 32, 3), config="B"), "B")
     assert "Has usado cnnkit.models.vgg" in capsys.readouterr().out
-    assert not check_vgg_config(vgg((32, 32, 3), config="B", name="mia"), "B")  # renamed
+    assert not check_vgg_config(shapeless(vgg, (32, 32, 3), config="B", name="mia"), "B")
     assert "Has usado cnnkit.models.vgg" in capsys.readouterr().out
 
 

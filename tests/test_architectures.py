@@ -4,7 +4,8 @@ copied alone is tested for every builder file by tests/test_models_standalone.py
 
 Full-size models are built with ``tests/shapeless.py``: Keras then creates the variables
 with their shapes and never draws their values, so a 138-million-parameter VGG takes neither
-the time nor the memory of its weights, and the counts are the real model's.
+the time nor the memory of its weights, and the counts are the real model's. Each is built
+once per test process and only read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from shapeless import shapeless
+from shapeless import shared
 
 from cnnkit import models
 
@@ -26,8 +27,12 @@ vgg_module = importlib.import_module("cnnkit.models.vgg")
 
 
 def _shapeless(builder, *args, **kwargs) -> keras.Model:
-    """Build a model without drawing its weights (shapes and counts only)."""
-    return shapeless(builder, *args, **kwargs)
+    """A model built without drawing its weights (shapes and counts only), once per process.
+
+    The tests here only read it; tests/test_behaviour_builders.py and tests/test_resnet.py
+    read the same full-size networks (``tests/shapeless.py``'s ``shared``).
+    """
+    return shared(builder, *args, **kwargs)
 
 
 def _weight_layers(model: keras.Model) -> list[keras.layers.Layer]:
@@ -88,10 +93,10 @@ def test_zfnet_changes_the_first_layer():
 
 
 def test_small_alexnet_trains_on_fashion_mnist_shapes():
-    model = models.alexnet((28, 28, 1), 10, stem="small", width=0.25, dense_units=256)
+    model = _shapeless(models.alexnet, (28, 28, 1), 10, stem="small", width=0.25, dense_units=256)
     assert model.count_params() == 366_650
     assert model.get_layer("pool5").output.shape == (None, 2, 2, 64)
-    grouped = models.alexnet((28, 28, 1), 10, stem="small", groups=2, width=0.25)
+    grouped = _shapeless(models.alexnet, (28, 28, 1), 10, stem="small", groups=2, width=0.25)
     assert grouped.get_layer("conv4").kernel.shape == (3, 3, 48, 96)
     logits = models.alexnet(
         (32, 32, 3), 10, stem="small", width=0.125, dense_units=32, classifier_activation=None

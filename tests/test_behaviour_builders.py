@@ -4,9 +4,11 @@ A parameter count does not see a stride moved from one convolution to another, t
 swapped in place of each other or a normalisation layer dropped (issue 25 found all three
 passing the older tests). Here each convolution's filters, kernel size and stride, and
 the place of every pooling, LRN, shortcut and concatenation, are compared with the table
-of the paper the builder's docstring cites. Structure does not depend on the input size,
-so the large networks are built on small inputs where their builder allows it, and without
-drawing their weights (``tests/shapeless.py``): the tests read layers and shapes only.
+of the paper the builder's docstring cites. The large networks are built without drawing
+their weights (``tests/shapeless.py``): the tests read layers and shapes only. Structure
+does not depend on the input size, and without the weights the size costs nothing: the
+networks that tests/test_architectures.py and tests/test_resnet.py also read are the same
+full-size builds (ImageNet input, 1000 classes), made once per test process (``shared``).
 
 Written against ``cnnkit.models`` (public builders) only.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
-from shapeless import shapeless
+from shapeless import shapeless, shared
 
 from cnnkit import models
 
@@ -53,7 +55,7 @@ BOTTLENECK_WIDTHS = (64, 128, 256, 512)
 
 @pytest.fixture(scope="module")
 def resnet50():
-    return shapeless(models.resnet, (64, 64, 3), 10, depth=50)
+    return shared(models.resnet, depth=50)
 
 
 def test_resnet50_stem_is_7x7_stride_2_then_3x3_max_pool_stride_2(resnet50):
@@ -93,7 +95,7 @@ def test_resnet50_has_16_shortcut_additions_of_block_output_and_input(resnet50):
 
 
 def test_resnet18_basic_blocks_with_the_stride_on_the_first_3x3():
-    model = shapeless(models.resnet, (64, 64, 3), 10, depth=18)
+    model = shared(models.resnet, depth=18)
     for stage, width in zip((2, 3, 4, 5), BOTTLENECK_WIDTHS, strict=True):
         for b in (1, 2):
             block = f"conv{stage}_block{b}"
@@ -114,7 +116,7 @@ def test_deeper_resnets_have_the_blocks_of_table_1(depth, blocks):
 def test_cifar_resnet20_is_6n_plus_2_with_16_32_64_filters_and_padding_shortcuts():
     # Section 4.2: 3x3 conv of 16 maps, three stages of n = 3 basic blocks (16, 32, 64 maps),
     # subsampling by stride-2 convolutions, option A shortcuts (no extra parameters).
-    model = models.resnet((32, 32, 3), 10, depth=20, stem="small")
+    model = shapeless(models.resnet, (32, 32, 3), 10, depth=20, stem="small")
     weighted = convs(model) + kinds(model, keras.layers.Dense)
     assert len(weighted) == 6 * 3 + 2
     assert convs(model, "conv1") == [("conv1_conv", 16, 3, 1)]
@@ -129,8 +131,8 @@ def test_cifar_resnet20_is_6n_plus_2_with_16_32_64_filters_and_padding_shortcuts
 
 
 def test_plain_network_is_the_same_without_shortcuts():
-    plain = models.resnet((32, 32, 3), 10, depth=20, stem="small", plain=True)
-    residual = models.resnet((32, 32, 3), 10, depth=20, stem="small")
+    plain = shapeless(models.resnet, (32, 32, 3), 10, depth=20, stem="small", plain=True)
+    residual = shapeless(models.resnet, (32, 32, 3), 10, depth=20, stem="small")
     assert kinds(plain, keras.layers.Add) == []
     assert convs(plain) == convs(residual)
 
@@ -167,7 +169,7 @@ def test_densenet_blocks_in_the_order_of_table_1(depth, blocks, transitions, fea
 
 @pytest.fixture(scope="module")
 def densenet121():
-    return shapeless(models.densenet, (64, 64, 3), 10, depth=121)
+    return shared(models.densenet)
 
 
 def test_densenet_layer_is_bottleneck_1x1_4k_then_3x3_k(densenet121):
@@ -198,7 +200,7 @@ ALEXNET_SKELETON = ["conv1", "conv1_lrn", "pool1", "conv2", "conv2_lrn", "pool2"
 
 @pytest.fixture(scope="module")
 def alexnet():
-    return shapeless(models.alexnet)
+    return shared(models.alexnet)
 
 
 def test_alexnet_layer_order_has_lrn_after_conv1_and_conv2(alexnet):
@@ -233,14 +235,14 @@ def test_alexnet_lrn_has_the_papers_constants_and_formula(alexnet):
 def test_alexnet_without_lrn_and_with_two_groups():
     assert skeleton(shapeless(models.alexnet, lrn=False)) == [
         n for n in ALEXNET_SKELETON if not n.endswith("_lrn")]  # fmt: skip
-    grouped = shapeless(models.alexnet, groups=2)
+    grouped = shared(models.alexnet, groups=2)
     assert [grouped.get_layer(f"conv{i}").groups for i in range(1, 6)] == [1, 2, 1, 2, 2]
 
 
 def test_zfnet_first_layers_are_7x7_stride_2_and_5x5_stride_2():
     # Zeiler & Fergus 2014, figure 3: 96 7x7/2, then 256 5x5/2; contrast normalisation
     # after the first two layers, as AlexNet.
-    model = shapeless(models.zfnet)
+    model = shared(models.zfnet)
     assert convs(model)[:2] == [("conv1", 96, 7, 2), ("conv2", 256, 5, 2)]
     assert convs(model)[2:] == [("conv3", 384, 3, 1), ("conv4", 384, 3, 1), ("conv5", 256, 3, 1)]
     assert skeleton(model)[:6] == ["conv1", "conv1_lrn", "pool1", "conv2", "conv2_lrn", "pool2"]
@@ -295,7 +297,7 @@ BRANCHES = ("1x1", "3x3_reduce", "3x3", "5x5_reduce", "5x5", "pool_proj")
 
 @pytest.fixture(scope="module")
 def googlenet():
-    return shapeless(models.googlenet)
+    return shared(models.googlenet)
 
 
 @pytest.mark.parametrize("block", list(GOOGLENET_TABLE))

@@ -25,7 +25,7 @@ from typing import Any
 import keras
 import numpy as np
 import pytest
-from shapeless import shapeless
+from shapeless import shapeless, shared
 
 from cnnkit import models
 from cnnkit.models import _shared
@@ -67,9 +67,12 @@ def build(builder: str, *args: Any, **kwargs: Any) -> keras.Model:
     """Call ``builder`` with its small options; positional args replace (shape, classes).
 
     The rules read layers, names and shapes, never a weight's value: the model is built
-    without drawing its initial weights (``tests/shapeless.py``).
+    without drawing its initial weights (``tests/shapeless.py``). The default build, which
+    several rules read, is made once (``shared``).
     """
     function, input_shape, options, _ = BUILDERS[builder]
+    if not args and not kwargs:
+        return shared(function, input_shape, 3, **options)
     args = (*args, *(input_shape, 3)[len(args):])
     return shapeless(function, *args, **{**options, **kwargs})
 

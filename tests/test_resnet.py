@@ -12,7 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from shapeless import shapeless
+from shapeless import shapeless, shared
 
 from cnnkit.models import residual_block, resnet
 from cnnkit.stats import trainable_counts
@@ -27,12 +27,13 @@ def _layers_of(model: keras.Model, kind: type) -> list[keras.layers.Layer]:
 
 @pytest.fixture(scope="module")
 def imagenet_models() -> dict[int, keras.Model]:
-    """The big models, built once for the module, without drawing their weights.
+    """The big models, built without drawing their weights, once per test process.
 
     With ``tests/shapeless.py`` the variables get their shapes but no values (as in
-    tests/test_architectures.py): the counts and layers are the real model's.
+    tests/test_architectures.py): the counts and layers are the real model's. ResNet-18
+    and -50 are the same objects tests/test_behaviour_builders.py reads (``shared``).
     """
-    return {depth: shapeless(resnet, depth=depth) for depth in (18, 34, 50)}
+    return {depth: shared(resnet, depth=depth) for depth in (18, 34, 50)}
 
 
 @pytest.mark.parametrize(
@@ -70,8 +71,8 @@ def test_keras_applications_resnet50_differs_by_its_convolution_biases(imagenet_
 @pytest.mark.parametrize("depth", [8, 14, 20, 32])
 def test_cifar_style_depth_and_plain_twin(depth):
     n = (depth - 2) // 6
-    model = resnet((28, 28, 1), 10, depth=depth)
-    twin = resnet((28, 28, 1), 10, depth=depth, plain=True)
+    model = shapeless(resnet, (28, 28, 1), 10, depth=depth)  # layers and shapes read only
+    twin = shapeless(resnet, (28, 28, 1), 10, depth=depth, plain=True)
     assert model.name == f"resnet{depth}" and twin.name == f"plain{depth}"
     assert len(_layers_of(model, keras.layers.Conv2D)) + 1 == depth
     assert len(_layers_of(model, keras.layers.Add)) == 3 * n
@@ -83,24 +84,25 @@ def test_cifar_style_depth_and_plain_twin(depth):
 
 
 def test_logits_and_names():
-    model = resnet((28, 28, 1), 10, depth=8, classifier_activation=None, name="mi_resnet")
+    model = shapeless(resnet, (28, 28, 1), 10, depth=8, classifier_activation=None,
+                      name="mi_resnet")
     assert model.name == "mi_resnet"
     assert model.get_layer("predictions").get_config()["activation"] == "linear"
 
 
 def test_cifar_resnet20_has_the_papers_size():
     # He et al. (2016), table 6: ResNet-20 has 0.27M parameters (CIFAR-10, 32x32x3).
-    model = resnet((32, 32, 3), 10, depth=20)
+    model = shapeless(resnet, (32, 32, 3), 10, depth=20)
     assert trainable_counts(model)["trainable"] == 269_722
-    assert resnet((32, 32, 3), 10, depth=50, stem="small").name == "resnet50"
+    assert shapeless(resnet, (32, 32, 3), 10, depth=50, stem="small").name == "resnet50"
 
 
 def test_init_filters_and_projection_options():
-    narrow = resnet((28, 28, 1), 10, depth=8, init_filters=8)
+    narrow = shapeless(resnet, (28, 28, 1), 10, depth=8, init_filters=8)
     assert narrow.get_layer("conv1_conv").filters == 8
     assert narrow.get_layer("conv4_block1_1_conv").filters == 32
-    padded = resnet((28, 28, 1), 10, depth=8)
-    projected = resnet((28, 28, 1), 10, depth=8, shortcut="projection")
+    padded = shapeless(resnet, (28, 28, 1), 10, depth=8)
+    projected = shapeless(resnet, (28, 28, 1), 10, depth=8, shortcut="projection")
     # two projections (16 -> 32 and 32 -> 64): 1x1 kernels and their batch normalisation
     extra = (16 * 32 + 4 * 32) + (32 * 64 + 4 * 64)
     assert projected.count_params() - padded.count_params() == extra
@@ -209,12 +211,13 @@ def test_the_file_runs_when_copied_alone(tmp_path):
     module = importlib.util.module_from_spec(spec)
     with _without_cnnkit():
         spec.loader.exec_module(module)
-        model = module.resnet((28, 28, 1), 10, depth=8)
+        model = shapeless(module.resnet, (28, 28, 1), 10, depth=8)
     assert model.output_shape == (None, 10)
-    assert model.count_params() == resnet((28, 28, 1), 10, depth=8).count_params()
+    assert model.count_params() == shapeless(resnet, (28, 28, 1), 10, depth=8).count_params()
 
 
 def test_the_old_width_keyword_still_works_with_a_deprecation_warning():
     with pytest.warns(PendingDeprecationWarning, match="`width` is now `init_filters`"):
-        old = resnet((28, 28, 1), 10, depth=8, width=4)
-    assert old.count_params() == resnet((28, 28, 1), 10, depth=8, init_filters=4).count_params()
+        old = shapeless(resnet, (28, 28, 1), 10, depth=8, width=4)
+    new = shapeless(resnet, (28, 28, 1), 10, depth=8, init_filters=4)
+    assert old.count_params() == new.count_params()
