@@ -32,7 +32,7 @@ from cnnkit import data
 from cnnkit._mode import QUICK_ENV, is_quick
 from cnnkit.experiments.records import Recorder, machine
 from cnnkit.experiments.training import Lite, train_head
-from cnnkit.experiments.transfer_labels import draw
+from cnnkit.experiments.transfer_labels import QUICK_TEST_IMAGES, draw
 from cnnkit.experiments.transfer_recipes import BATCH, schedule, steps_for
 
 __all__ = ["SETTINGS", "diagnose", "run", "variance_change"]
@@ -140,7 +140,7 @@ def run(out: str | Path, *, seeds=(0, 1, 2), settings=SETTINGS, n: int = 100,
         seeds: the draws (the same as the stored run's seeds).
         settings: ``(re-estimate, extractor rate, fine-tuning rate)`` triples.
         n: labelled images per draw.
-        quick: a smoke run on cnnkit's sample (200 test images, 4 steps, the first seed
+        quick: a smoke run on cnnkit's sample (50 test images, 4 steps, the first seed
             and setting); it measures nothing.
         quiet: do not print the rows.
 
@@ -161,7 +161,7 @@ def run(out: str | Path, *, seeds=(0, 1, 2), settings=SETTINGS, n: int = 100,
     if quick:
         seeds, settings = list(seeds)[:1], list(settings)[:1]
     (xp, yp), (xt, yt) = data.load_fashion_mnist(sample=quick)
-    test = (xt[:200], yt[:200]) if quick else (xt, yt)
+    test = (xt[:QUICK_TEST_IMAGES], yt[:QUICK_TEST_IMAGES]) if quick else (xt, yt)
     rec = Recorder(out, quiet=quiet)
     rec.add(machine(data={"dataset": "fashion_mnist_sample" if quick else "fashion_mnist",
                           "train_pool": len(yp), "test": len(test[1])},

@@ -54,8 +54,11 @@ from cnnkit.experiments.transfer_recipes import (
     steps_for,
 )
 
-__all__ = ["CONTROLS", "GRIDS", "SIZES", "VARIANTS", "Recipe", "combined", "draw", "helped",
-           "options_for", "recipe_named", "run", "schedule", "steps_for", "tune"]  # fmt: skip
+__all__ = ["CONTROLS", "GRIDS", "QUICK_TEST_IMAGES", "SIZES", "VARIANTS", "Recipe", "combined",
+           "draw", "helped", "options_for", "recipe_named", "run", "schedule", "steps_for",
+           "tune"]  # fmt: skip
+
+QUICK_TEST_IMAGES = 50  # a smoke run scores on the sample's first 50 test images
 
 
 def _fit_options(recipe: Recipe, eager: bool) -> dict[str, Any]:
@@ -203,7 +206,7 @@ def run(out: str | Path, *, sizes=SIZES, seeds: int = 5, variants: bool = True,
             or a control such as ``lite0_scratch``), at every size, with no combination
             step; ``variants`` is then ignored. A control's rows pair with the stored base
             run by seed (the same draws).
-        quick: a smoke run on cnnkit's 3,000-image sample: 200 test images, 4 steps,
+        quick: a smoke run on cnnkit's 3,000-image sample: 50 test images, 4 steps,
             1 seed, the first size, no tuning (the middle rate of each grid). It checks
             that the code runs and measures nothing.
         quiet: do not print the rows as they are written.
@@ -233,7 +236,7 @@ def run(out: str | Path, *, sizes=SIZES, seeds: int = 5, variants: bool = True,
     if quick:
         seeds, sizes = 1, [list(sizes)[0]]
     (x, y), (xt, yt) = data.load_fashion_mnist(sample=quick)
-    test = (xt[:200], yt[:200]) if quick else (xt, yt)
+    test = (xt[:QUICK_TEST_IMAGES], yt[:QUICK_TEST_IMAGES]) if quick else (xt, yt)
     rec = Recorder(out, quiet=quiet)
     rec.add(machine(data={"dataset": "fashion_mnist_sample" if quick else "fashion_mnist",
                           "train_pool": len(y), "test": len(test[1])},
