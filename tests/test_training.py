@@ -92,3 +92,41 @@ def test_fit_on_a_dataset_prints_no_keras_shuffle_warning():
         warnings.simplefilter("always")
         training.fit(model, data, epochs=1)
     assert not [str(w.message) for w in seen if "shuffle" in str(w.message)]
+
+
+def _small_net(seed: int) -> keras.Model:
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([
+        keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3), keras.layers.BatchNormalization(),
+        keras.layers.Flatten(), keras.layers.Dropout(0.5), keras.layers.Dense(3)])
+    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def test_fit_builds_the_optimizer_before_training_and_trains_as_keras_does():
+    # the optimiser's variables exist before the first (traced) step, so TensorFlow does
+    # not trace the step twice; the weights are those of a plain model.fit, bit for bit
+    class OptimizerBuilt(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.built = self.model.optimizer.built
+
+    x = np.random.default_rng(0).random((16, 4, 4, 1)).astype("float32")
+    y = np.arange(16) % 3
+    plain, ours = _small_net(0), _small_net(0)
+    seen_plain, seen_ours = OptimizerBuilt(), OptimizerBuilt()
+    keras.utils.set_random_seed(1)
+    plain.fit(x, y, epochs=2, batch_size=8, verbose=0, shuffle=False, callbacks=[seen_plain])
+    keras.utils.set_random_seed(1)
+    training.fit(ours, x, y=y, epochs=2, batch_size=8, shuffle=False, callbacks=[seen_ours])
+    assert not seen_plain.built and seen_ours.built
+    assert all(np.array_equal(a, b) for a, b in zip(plain.get_weights(), ours.get_weights(),
+                                                    strict=True))
+
+
+def test_fit_leaves_an_unbuilt_model_to_keras():
+    model = keras.Sequential([keras.layers.Dense(1)])  # no Input: built by its first batch
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = _xy(8)
+    history = training.fit(model, x, y=y, epochs=1, batch_size=4)
+    assert history.epochs_run == 1 and len(model.optimizer.variables) > 1
