@@ -177,8 +177,11 @@ def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str],
     if not hosted:
         if uv:  # the dependencies, unpacked several at a time from the same wheelhouse
             links = [a for link in env["PIP_FIND_LINKS"].split() for a in ("--find-links", link)]
-            sh(uv, "pip", "install", "--quiet", "--offline", "--no-index", *links,
-               "--python", python, f"{wheel}[course]", env=env)
+            # --compile-bytecode, as pip does by default: without .pyc files (and with
+            # PYTHONDONTWRITEBYTECODE set) every kernel would compile TensorFlow and Keras
+            # from source again, ~20 s of CPU each on 2 cores
+            sh(uv, "pip", "install", "--quiet", "--offline", "--no-index", "--compile-bytecode",
+               *links, "--python", python, f"{wheel}[course]", env=env)
             sh(uv, "pip", "uninstall", "--quiet", "--python", python, "cnnkit", env=env)
         # pip installs cnnkit itself (and, without uv, everything): its resolver checks every
         # requirement of cnnkit[course] against what is installed and the wheelhouse
