@@ -112,6 +112,11 @@ def offline_env(wheelhouse: Path) -> dict[str, str]:
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}  # fmt: skip
     env.pop("PIP_EXTRA_INDEX_URL", None)
     env.pop("PYTHONPATH", None)  # the fresh venv must not see this checkout
+    # Python writes the bytecode of what it imports, as in a user's environment: with
+    # PYTHONDONTWRITEBYTECODE set, every kernel would compile TensorFlow and Keras from
+    # source again (import keras: 28 CPU-s instead of 8 here); compiling the whole venv at
+    # install time (pip's default, uv --compile-bytecode) costs ~100 s on 2 cores instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -177,11 +182,8 @@ def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str],
     if not hosted:
         if uv:  # the dependencies, unpacked several at a time from the same wheelhouse
             links = [a for link in env["PIP_FIND_LINKS"].split() for a in ("--find-links", link)]
-            # --compile-bytecode, as pip does by default: without .pyc files (and with
-            # PYTHONDONTWRITEBYTECODE set) every kernel would compile TensorFlow and Keras
-            # from source again, ~20 s of CPU each on 2 cores
-            sh(uv, "pip", "install", "--quiet", "--offline", "--no-index", "--compile-bytecode",
-               *links, "--python", python, f"{wheel}[course]", env=env)
+            sh(uv, "pip", "install", "--quiet", "--offline", "--no-index", *links,
+               "--python", python, f"{wheel}[course]", env=env)
             sh(uv, "pip", "uninstall", "--quiet", "--python", python, "cnnkit", env=env)
         # pip installs cnnkit itself (and, without uv, everything): its resolver checks every
         # requirement of cnnkit[course] against what is installed and the wheelhouse
