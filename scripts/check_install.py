@@ -112,6 +112,11 @@ def offline_env(wheelhouse: Path) -> dict[str, str]:
            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}  # fmt: skip
     env.pop("PIP_EXTRA_INDEX_URL", None)
     env.pop("PYTHONPATH", None)  # the fresh venv must not see this checkout
+    # Python writes the bytecode of what it imports, as in a user's environment: with
+    # PYTHONDONTWRITEBYTECODE set, every kernel would compile TensorFlow and Keras from
+    # source again (import keras: 28 CPU-s instead of 8 here); compiling the whole venv at
+    # install time (pip's default, uv --compile-bytecode) costs ~100 s on 2 cores instead.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

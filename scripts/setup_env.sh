@@ -31,7 +31,15 @@ want="$EXTRAS $(sha256sum "$ROOT/pyproject.toml" | cut -c1-64)"
 if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
     echo "Installing cnnkit[$EXTRAS] and its dependencies into $VENV (first time: a few minutes) ..."
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[$EXTRAS]"
+    if [ "${CNNKIT_INSTALLER:-pip}" = uv ]; then
+        # CI (.ci/run): uv (PyPI) installs the same requirements several at a time and
+        # compiles their bytecode in parallel: ~55 s instead of pip's ~150 s on 2 cores.
+        "$VENV/bin/python" -m pip install --quiet uv
+        "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" --compile-bytecode \
+            ${PIP_FIND_LINKS:+--find-links "$PIP_FIND_LINKS"} -e "$ROOT[$EXTRAS]"
+    else
+        "$VENV/bin/python" -m pip install --quiet -e "$ROOT[$EXTRAS]"
+    fi
     echo "$want" >> "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"

@@ -39,6 +39,7 @@ import tempfile
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -200,6 +201,7 @@ def _route(base: Path, times: dict[str, float]):
         submitted_before = _digest(course / "submitted")
 
         # --- autograde, several processes at once, kernels as unprivileged uids
+        autograde_began = datetime.now(UTC)
         start = time.perf_counter()
         # the second assignment's two submissions (two notebooks each) first: the longest
         # jobs go to the pool first
@@ -242,7 +244,8 @@ def _route(base: Path, times: dict[str, float]):
                 for student in basics_expected
             }
         print("\nclass route timings: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()))
-        print(_cell_seconds(course / "autograded" / ACCOUNTS[0] / ASSIGNMENT / NOTEBOOK))
+        print(_cell_seconds(course / "autograded" / ACCOUNTS[0] / ASSIGNMENT / NOTEBOOK,
+                            autograde_began))
         yield {
             "course": course, "homes": homes, "expected": expected, "csv": csv_scores,
             "scores": scores, "log": autograde_log, "returncode": run.returncode,
@@ -254,22 +257,24 @@ def _route(base: Path, times: dict[str, float]):
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _cell_seconds(path: Path) -> str:
-    """Where one submission's kernel time went (nbclient's timestamps in the notebook)."""
-    from datetime import datetime
-
+def _cell_seconds(path: Path, since: datetime) -> str:
+    """Where one submission's kernel time went (nbclient's timestamps in the notebook): the
+    cells run by the autograde that began at ``since``; the cells it skips keep the timestamps
+    of the instructor's stored run."""
     spans = []
     for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
         stamps = cell.get("metadata", {}).get("execution", {})
         if "iopub.status.busy" in stamps and "iopub.status.idle" in stamps:
             start, end = (datetime.fromisoformat(stamps[k].replace("Z", "+00:00"))
                           for k in ("iopub.status.busy", "iopub.status.idle"))
-            spans.append((start, end, index))
+            if start >= since:
+                spans.append((start, end, index))
     if not spans:
         return f"{path.name}: no cell timestamps"
     total = (max(e for _, e, _ in spans) - min(s for s, _, _ in spans)).total_seconds()
     longest = sorted(spans, key=lambda s: s[0] - s[1])[:4]
-    return (f"{path.parent.parent.name}'s cells: {len(spans)} ran in {total:.1f} s, longest "
+    return (f"{path.parent.parent.name}'s cells: {len(spans)} ran, first to last {total:.1f} s, "
+            "longest "
             + ", ".join(f"cell {i} {(e - s).total_seconds():.1f} s" for s, e, i in longest))
 
 

@@ -8,9 +8,9 @@ copy; the solved submission (the release with the instructor's code in every sol
 ``simulated_class.fill``) gets each exercise's points (3, 2, 3, 2: 10), the untouched release
 zero for every exercise: each exercise cell runs, its checking cell fails on the stub.
 
-A step of ``.ci/run`` (``deploy/run_tests.sh``, after the README route, in the same process):
-it runs 06's kernels twice. The static checks of 06's nbgrader metadata are in
-``tests/test_nbgrader.py``.
+A step of ``.ci/run`` (``deploy/run_tests.sh``, after the class route, in a process of its own
+next to the README route's): it runs 06's kernels twice. The static checks of 06's nbgrader
+metadata are in ``tests/test_nbgrader.py``.
 """
 
 from __future__ import annotations
