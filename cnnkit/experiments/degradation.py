@@ -167,9 +167,10 @@ class Network:
         self.model.optimizer.build(self.model.trainable_variables)
         self._optimizer_start = [v.numpy() for v in self.model.optimizer.variables]
         batch_size = check_int(batch_size, "batch_size", minimum=1)
+        chunk = check_int(chunk, "chunk", minimum=1)
         zeros = np.zeros((batch_size, *input_shape), "float32")
         self.trace_seconds = trace(self.model, zeros, np.zeros(batch_size, int),
-                                   batch_size=batch_size, chunk=check_int(chunk, "chunk", minimum=1))
+                                   batch_size=batch_size, chunk=chunk)
 
     def train(self, x, y, *, seed: int, probe: Sequence[int] | np.ndarray, probes: int = 10,
               batch_size: int = 128, bn_batches: int = 10) -> list[dict[str, Any]]:
