@@ -15,29 +15,28 @@ import pytest
 # --dist loadfile). A file is the unit of work, so the wall time is bounded below by the
 # longest file, and a long file that starts last stretches it. The files below, the longest
 # of the whole run, go first, longest first; every other item keeps pytest's order after
-# them. Worker-seconds: the sum of the file's item times (junit, setup included) in the test
-# command of 2026-12-07 10:47 (queued, 441 s in all, 788 worker-s), after the graded nbgrader
-# runs moved to deploy/run_tests.sh and the big networks of the structure tests stopped
-# drawing their weights.
+# them. Worker-seconds: the sum of the file's item times (setup included, --durations=0) in
+# the test command of 2026-12-07 17:16 (queued, quiet machine, 316 s in all, 541 worker-s),
+# after jax left .venv and the short modes and structure tests were made cheaper.
 # ---------------------------------------------------------------------------------------
 
 LONGEST_FIRST = (
-    "notebooks/05_transfer_learning.ipynb",  # 113 s (cells 29, 41, 35: 17-30 s each)
-    "notebooks/03_cnn_fashion_mnist.ipynb",  # 91 s
-    "notebooks/01_convolucion_y_filtros.ipynb",  # 73 s (cell 57: 24 s)
-    "notebooks/04_ejercicio_lenet5.ipynb",  # 58 s
-    "notebooks/06_arquitecturas_profundas.ipynb",  # 47 s
-    "tests/test_transfer.py",  # 33 s
+    "notebooks/05_transfer_learning.ipynb",  # 64 s (cells 29, 41, 21: 8-13 s each)
+    "notebooks/03_cnn_fashion_mnist.ipynb",  # 53 s
+    "notebooks/06_arquitecturas_profundas.ipynb",  # 45 s (cell 30: 9 s)
+    "notebooks/01_convolucion_y_filtros.ipynb",  # 40 s
+    "notebooks/04_ejercicio_lenet5.ipynb",  # 33 s
     "tests/test_experiments_degradation.py",  # 30 s
-    "tests/test_builder_rules.py",  # 27 s (345 small builds)
-    "tests/test_experiments_families.py",  # 24 s
-    "notebooks/02_pooling_y_dimensionalidad.ipynb",  # 21 s
-    "tests/test_startup_stderr.py",  # 20 s: two kernels with the default fd capture (at once)
-    "tests/test_viz_network.py",  # 19 s: the oneDNN guard in a subprocess
-    "cnnkit/experiments/degradation.py",  # 17 s: doctests that train two tiny ResNets
-    "tests/test_architecture_exercises.py",  # 15 s
-    "tests/test_models_standalone.py",  # 13 s
-    "tests/test_efficientnet_lite.py",  # 13 s
+    "tests/test_transfer.py",  # 27 s
+    "tests/test_experiments_families.py",  # 25 s
+    "tests/test_startup_stderr.py",  # 19 s: two kernels with the default fd capture (at once)
+    "notebooks/02_pooling_y_dimensionalidad.ipynb",  # 17 s
+    "tests/test_viz_network.py",  # 16 s: the oneDNN guard in a subprocess
+    "cnnkit/experiments/degradation.py",  # 13 s: doctests that train two tiny ResNets
+    "tests/test_resnet.py",  # 12 s
+    "tests/test_architectures.py",  # 11 s
+    "tests/test_efficientnet_lite.py",  # 11 s
+    "tests/test_builder_rules.py",  # 10 s (345 small builds)
 )
 ROOT = Path(__file__).resolve().parents[1]
 
