@@ -37,7 +37,7 @@ def test_error_rate_is_measured_in_inference_mode():
 
 def test_probe_measures_at_start_every_k_steps_and_at_the_end():
     network = degradation.Network((28, 28, 1), 10, depth=8, plain=False, width=2,
-                                  total_steps=7, batch_size=16, chunk=40)
+                                  total_steps=7)
     rows = network.train(X, Y, seed=0, probe=np.arange(40), probes=3, batch_size=16)
     assert [r["step"] for r in rows] == [0, 2, 4, 6, 7]
     seconds = [r["seconds"] for r in rows]
@@ -52,7 +52,7 @@ def test_probe_measures_at_start_every_k_steps_and_at_the_end():
 def test_the_error_is_measured_with_recomputed_batch_norm_statistics():
     """A network whose moving statistics are off (mean 10) is measured with its own."""
     network = degradation.Network((28, 28, 1), 10, depth=8, plain=True, width=2,
-                                  total_steps=2, batch_size=16, chunk=40)
+                                  total_steps=2)
     build = network.build
 
     def shifted():  # every moving mean 10: after ReLU nothing is left, one class for all
@@ -82,7 +82,7 @@ def test_the_error_is_measured_with_recomputed_batch_norm_statistics():
 
 def test_a_reused_network_equals_a_new_one():
     network = degradation.Network((28, 28, 1), 10, depth=8, plain=True, width=2,
-                                  total_steps=4, batch_size=16, chunk=20)
+                                  total_steps=4)
     network.train(X, Y, seed=1, probe=np.arange(20), probes=2, batch_size=16)
     again = network.train(X, Y, seed=0, probe=np.arange(20), probes=2, batch_size=16)
     alone = degradation.train_network(X, Y, depth=8, plain=True, seed=0, epochs=4 * 16 / 96,
