@@ -27,7 +27,7 @@ from cnnkit.student import student_notebook
 
 sys.path.insert(0, str(Path(__file__).parent))
 from simulated_class import fill  # noqa: E402
-from test_readme_route import _grade_id, _readme_block, _run  # noqa: E402
+from test_readme_route import _grade_id, _readme_block, _run, _scores, _submit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "notebooks" / "06_arquitecturas_profundas.ipynb"
@@ -39,8 +39,6 @@ POINTS = {"ej1": 3, "ej2": 2, "ej3": 3, "ej4": 2}  # tests/test_nbgrader.py GRAD
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> dict:
     """Generates, autogrades and exports once; returns the paths, the scores and the release."""
-    from nbgrader.api import Gradebook
-
     course_dir = tmp_path_factory.mktemp("nbgrader06")
     (course_dir / "nbgrader_config.py").write_text(
         _readme_block("python", "# nbgrader_config.py")
@@ -53,25 +51,12 @@ def course(tmp_path_factory) -> dict:
     release = nbformat.read(course_dir / "release" / ASSIGNMENT / SOURCE.name, as_version=4)
     source = nbformat.read(SOURCE, as_version=4)
     submissions = {"resuelto": fill(release, source, solved=tuple(POINTS)), "sin_tocar": release}
-    for student, nb in submissions.items():
-        folder = course_dir / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / SOURCE.name)
+    _submit(course_dir, ASSIGNMENT, SOURCE.name, submissions)
     start = time.perf_counter()
     # one autograde call for the two submissions
     _run(f"CNNKIT_QUICK=1 nbgrader autograde {ASSIGNMENT}\nnbgrader export", course_dir)
     autograde_s = time.perf_counter() - start
-    scores = {}
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
-        for student in submissions:
-            by_exercise = {
-                exercise: gradebook.find_grade(
-                    f"{exercise}_comprobacion", NOTEBOOK_ID, ASSIGNMENT, student
-                ).score
-                for exercise in POINTS
-            }
-            total = gradebook.find_submission(ASSIGNMENT, student).score
-            scores[student] = (total, by_exercise)
+    scores = _scores(course_dir, ASSIGNMENT, NOTEBOOK_ID, POINTS, submissions)
     print(
         f"\nnotebook 06 graded by nbgrader: generate_assignment {generate_s:.0f} s, autograde "
         f"(2 submissions, one call) + export {autograde_s:.0f} s; scores {scores}"

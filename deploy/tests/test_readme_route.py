@@ -89,11 +89,37 @@ def _solved(release: nbformat.NotebookNode, source: nbformat.NotebookNode
     return copy
 
 
+def _submit(course_dir: Path, assignment: str, name: str,
+            submissions: dict[str, nbformat.NotebookNode]) -> None:
+    """Puts each student's notebook where nbgrader autograde looks for it."""
+    for student, nb in submissions.items():
+        folder = course_dir / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / name)
+
+
+def _scores(course_dir: Path, assignment: str, notebook_id: str, points: dict[str, int],
+            students) -> dict[str, tuple[float, dict[str, float]]]:
+    """Each student's total and per-exercise scores, read from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        for student in students:
+            by_exercise = {
+                exercise: gradebook.find_grade(
+                    f"{exercise}_comprobacion", notebook_id, assignment, student
+                ).score
+                for exercise in points
+            }
+            total = gradebook.find_submission(assignment, student).score
+            scores[student] = (total, by_exercise)
+    return scores
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> dict:
     """Runs the README's route once; returns the paths, the scores and the timings."""
-    from nbgrader.api import Gradebook
-
     root = tmp_path_factory.mktemp("nbgrader")
     (root / "notebooks").symlink_to(ROOT / "notebooks")
     (root / "course").mkdir()
@@ -108,24 +134,11 @@ def course(tmp_path_factory) -> dict:
     release = nbformat.read(course_dir / "release" / ASSIGNMENT / SOURCE.name, as_version=4)
     source = nbformat.read(SOURCE, as_version=4)
     submissions = {"resuelto": _solved(release, source), "sin_tocar": release}
-    for student, nb in submissions.items():
-        folder = course_dir / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / SOURCE.name)
+    _submit(course_dir, ASSIGNMENT, SOURCE.name, submissions)
     start = time.perf_counter()
     _run(f"cd course\n{after}", root)  # one autograde call for the two submissions
     autograde_s = time.perf_counter() - start
-    scores = {}
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
-        for student in submissions:
-            by_exercise = {
-                exercise: gradebook.find_grade(
-                    f"{exercise}_comprobacion", NOTEBOOK_ID, ASSIGNMENT, student
-                ).score
-                for exercise in POINTS
-            }
-            total = gradebook.find_submission(ASSIGNMENT, student).score
-            scores[student] = (total, by_exercise)
+    scores = _scores(course_dir, ASSIGNMENT, NOTEBOOK_ID, POINTS, submissions)
     print(
         f"\nREADME's nbgrader route: generate_assignment {generate_s:.0f} s, autograde "
         f"(2 submissions, one call) + export {autograde_s:.0f} s; scores {scores}"
