@@ -4,10 +4,11 @@
 # route on a simulated class of notebook 04 plus notebooks 01 and 02 as a second assignment,
 # one autograde pool for both (needs root: students are OS accounts, submissions run as
 # another uid), the static check that grades cannot depend on training, the README's
-# nbgrader commands on notebook 04 as the README gives them, notebook 06 graded the same way
-# (solved: full marks, untouched: zero), and JupyterHub on localhost.
+# nbgrader commands on notebook 04 as the README gives them, notebooks 03, 05 and 06 graded the
+# same way as one assignment, in one autograde call (solved: full marks, untouched: zero), and
+# JupyterHub on localhost.
 # The hub test runs in a second process next to the class route (it mostly waits on its
-# servers); the README route and 06's grading run after the class route (next to its autograde
+# servers); the README route and 03/05/06's grading run after the class route (next to its autograde
 # pool their kernels would push the class's cells toward their 60 s limit), side by side: each
 # runs one kernel at a time, so the two fill the two cores.
 # Installs cnnkit[dev,hub] into .venv and configurable-http-proxy into deploy/hub/node_modules
@@ -33,10 +34,10 @@ class_status=0
 "${pytest[@]}" deploy/tests/test_readme_route.py "$@" > "$readme_log" 2>&1 &
 readme_pid=$!
 grade06_status=0
-"${pytest[@]}" deploy/tests/test_grade_06.py "$@" || grade06_status=$?
+"${pytest[@]}" deploy/tests/test_grade_03_05_06.py "$@" || grade06_status=$?
 readme_status=0
 wait "$readme_pid" || readme_status=$?
-echo "== deploy/tests/test_readme_route.py (run alongside 06's grading, exit $readme_status):"
+echo "== deploy/tests/test_readme_route.py (run alongside 03/05/06's grading, exit $readme_status):"
 cat "$readme_log"
 hub_status=0
 wait "$hub_pid" || hub_status=$?

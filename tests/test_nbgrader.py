@@ -1,4 +1,4 @@
-"""The nbgrader metadata of the graded notebooks (01, 02, 04 and 06), checked without grading.
+"""The nbgrader metadata of the graded notebooks (01 to 06), checked without grading.
 
 Every exercise is graded by its checking cell, every graded check has hidden tests and
 explains its failures in Spanish, solution markers sit only in solution cells, and the hidden
@@ -10,7 +10,8 @@ the release is ``cnnkit student``'s copy, solved gets full marks, untouched zero
 tagged ``skip-autograde`` are left out, the export has the same scores), and the class route
 (``deploy/tests/test_class_route.py``: a simulated class of notebook 04, each exercise alone,
 typical mistakes, shortcuts, hostile submissions, and notebooks 01 and 02 as a second
-assignment, solved and untouched).
+assignment, solved and untouched), and notebooks 03, 05 and 06 in one assignment
+(``deploy/tests/test_grade_06.py``: solved full marks, untouched zero).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ BASICS_POINTS = {
     "02_pooling_y_dimensionalidad": {"ej1": 2, "ej2": 3, "ej3": 2, "ej4": 3},
 }
 GRADED = {SOURCE.stem: POINTS, **BASICS_POINTS,  # every notebook graded with nbgrader
+          "03_cnn_fashion_mnist": {"ej1": 2, "ej2": 2, "ej4": 2},  # its exercise 3 is practice
+          "05_transfer_learning": {"ej1": 2, "ej2": 2, "ej3": 2},  # its exercise 4 is practice
           "06_arquitecturas_profundas": {"ej1": 3, "ej2": 2, "ej3": 3, "ej4": 2}}
 
 
@@ -130,8 +133,8 @@ def test_every_check_explains_its_failure_in_spanish(stem):
     """An ``assert`` without a message would greet a student with a bare AssertionError.
 
     Notebook 04: every cell (its sanity checks after training can fail for a student's
-    model). Notebooks 01 and 02: the graded checks (their lesson cells assert facts of the
-    worked examples, which a student's exercise cannot change)."""
+    model). The other notebooks: the graded checks (their lesson cells assert facts of the
+    worked examples or of trainings, which a student's exercise cannot change)."""
     import ast
 
     nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
@@ -282,3 +285,96 @@ def test_visible_checks_of_01_02_name_the_mistake_in_spanish(stem, exercise, wro
     exec(wrong, namespace)
     with pytest.raises(AssertionError, match=re.escape(feedback)):
         exec(cell.source.split("### BEGIN HIDDEN TESTS")[0], namespace)
+
+
+SHORTCUTS_05 = [  # (exercise, an answer fitted to the visible check, a piece of hidden feedback)
+    ("ej1", """def entrenables_desde(modelo, capa):  # the printed answer of block2_conv, copied
+    transfer.freeze(modelo)
+    transfer.unfreeze(modelo, from_layer="block2_conv")
+    return ["block2_conv", "block3_conv"], 92805""", "no escribas la lista ni el número"),
+    ("ej2", """def cambia_media_movil(modelo, lote):  # deduced from .trainable, model not called
+    return modelo.get_layer("cnnkit_fashion5").get_layer("block1_bn").trainable""",
+     "no deducirlo"),
+    ("ej3", """def modelo_con_aumento(num_classes):  # a backbone without its pretrained weights
+    aumento = keras.Sequential([keras.layers.RandomFlip("horizontal"),
+                                keras.layers.RandomTranslation(0.1, 0.1)])
+    return transfer.transfer_model(transfer.backbone("cnnkit_fashion5", weights=None),
+                                   num_classes=num_classes, augment=aumento)""", "con sus pesos"),
+]
+WRONG_05 = [  # (exercise, a typical wrong answer, a piece of the visible check's feedback)
+    ("ej1", """def entrenables_desde(modelo, capa):
+    transfer.freeze(modelo)
+    return transfer.unfreeze(modelo, from_layer=capa), modelo.count_params()""",
+     "cuenta los de las convoluciones descongeladas"),
+    ("ej2", """def cambia_media_movil(modelo, lote):
+    bn = modelo.get_layer("cnnkit_fashion5").get_layer("block1_bn")
+    antes = bn.moving_mean.numpy().copy()
+    modelo(lote, training=False)
+    return not np.array_equal(antes, bn.moving_mean.numpy())""", "training=True llega a block1_bn"),
+    ("ej3", """def modelo_con_aumento(num_classes):
+    aumento = keras.Sequential([keras.layers.RandomFlip(),
+                                keras.layers.RandomTranslation(0.1, 0.1)])
+    return transfer.transfer_model(transfer.backbone("cnnkit_fashion5"), num_classes=num_classes,
+                                   augment=aumento)""", "solo horizontal"),
+]
+
+
+def _check_05(exercise: str) -> str:
+    nb = nbformat.read(ROOT / "notebooks" / "05_transfer_learning.ipynb", as_version=4)
+    return next(c.source for c in nb.cells if _grade_id(c) == f"{exercise}_comprobacion")
+
+
+@pytest.mark.parametrize(("exercise", "answer", "feedback"), SHORTCUTS_05,
+                         ids=[e for e, _, _ in SHORTCUTS_05])
+def test_hidden_tests_of_05_reject_copied_answers_and_shortcuts(exercise, answer, feedback):
+    """Each shortcut passes the check students see and fails the hidden tests, in Spanish."""
+    import keras
+    import numpy as np
+
+    from cnnkit import transfer
+
+    check = _check_05(exercise)
+    namespace = {"np": np, "keras": keras, "transfer": transfer}
+    exec(answer, namespace)
+    exec(check.split("### BEGIN HIDDEN TESTS")[0], namespace)
+    with pytest.raises(AssertionError, match=re.escape(feedback)):
+        exec(check, namespace)
+
+
+@pytest.mark.parametrize(("exercise", "answer", "feedback"), WRONG_05,
+                         ids=[e for e, _, _ in WRONG_05])
+def test_visible_checks_of_05_name_the_mistake_in_spanish(exercise, answer, feedback):
+    import random
+
+    import keras
+    import numpy as np
+
+    from cnnkit import transfer
+
+    namespace = {"np": np, "keras": keras, "transfer": transfer}
+    exec(answer, namespace)
+    state = random.getstate()
+    with pytest.raises(AssertionError, match=re.escape(feedback)):
+        exec(_check_05(exercise).split("### BEGIN HIDDEN TESTS")[0], namespace)
+    random.setstate(state)  # a failed check leaves Python's random state advanced
+
+
+def test_checks_of_05_leave_python_s_random_state_as_it_was():
+    """The solved checks build models (layer initializers draw seeds from Python's random)
+    and then restore its state: the cells after them compute what the stored run computed."""
+    import random
+
+    import keras
+    import numpy as np
+
+    from cnnkit import transfer
+
+    nb = nbformat.read(ROOT / "notebooks" / "05_transfer_learning.ipynb", as_version=4)
+    namespace = {"np": np, "keras": keras, "transfer": transfer}
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            exec(cell.source, namespace)
+    for exercise in GRADED["05_transfer_learning"]:
+        state = random.getstate()
+        exec(_check_05(exercise), namespace)
+        assert random.getstate() == state, exercise

@@ -1,5 +1,5 @@
 """Grades cannot depend on training, data or time: a static check of the graded notebooks
-(01, 02 and 04), no kernel.
+(01 to 05), no kernel.
 
 Every name a graded check cell (hidden tests included) reads is defined in that cell, is
 the student's function of a solution cell, or comes from the notebook's import cells. So a
@@ -23,6 +23,8 @@ GRADED = {  # graded notebook: how many graded checks it has
     SOURCE: 5,
     NOTEBOOKS / "01_convolucion_y_filtros.ipynb": 6,
     NOTEBOOKS / "02_pooling_y_dimensionalidad.ipynb": 4,
+    NOTEBOOKS / "03_cnn_fashion_mnist.ipynb": 3,
+    NOTEBOOKS / "05_transfer_learning.ipynb": 3,
 }
 graded_notebooks = pytest.mark.parametrize("path", GRADED, ids=[p.stem[:2] for p in GRADED])
 
