@@ -136,7 +136,7 @@ def _built_by(function: Callable[[], Any]) -> tuple[Any, list[str]]:
         return None, [f"{BAD} {who} ha fallado: {explain_error(first.error)}"]
     if not isinstance(first.result, keras.Model):
         return first.result, []  # reported by the layer check
-    second = build(function)
+    second = build(function, watch=False)  # only its layers matter: no profiler
     if isinstance(second.result, keras.Model) and shares_layers(first.result, second.result):
         return None, [
             f"{BAD} {who} devuelve el mismo modelo (o las mismas capas) cada vez que la "
