@@ -4,14 +4,19 @@ TensorFlow 2.21 writes lines such as ``WARNING: All log messages before
 absl::InitializeLog() is called are written to STDERR`` and ``oneDNN custom operations are
 on ...`` straight to file descriptor 2 while it is imported, whatever
 ``TF_CPP_MIN_LOG_LEVEL`` says. A Jupyter kernel (ipykernel captures the descriptor by
-default) shows them as a red stderr block under the first cell of every notebook.
+default) shows them as a red stderr block under the first cell of every notebook. A build
+of TensorFlow with CUDA support (plain ``tensorflow`` on Linux, what hosted Jupyter images
+have) on a machine without a usable GPU writes one more, ``failed call to cuInit``, when it
+first looks for its devices: under the first cell that computes anything.
 
 :func:`import_keras_quietly` imports Keras with descriptor 2 pointed at a temporary file for
-the duration of the import only, then restores it. Lines known to be harmless start-up
-noise (:data:`STARTUP_NOISE`) are dropped; any other line is written back to
-``sys.stderr``, so a real warning stays visible; if the import fails, the exception is
+the duration of the import only, then restores it; when the import loaded TensorFlow, its
+physical devices are listed inside that window too (:func:`_find_devices`). Lines known to
+be harmless start-up noise (:data:`STARTUP_NOISE`) are dropped; any other line is written
+back to ``sys.stderr``, so a real warning stays visible; if the import fails, the exception is
 re-raised with everything that was captured attached as a note. Nothing else in the
-process changes (no environment variable, no logger level).
+process changes (no environment variable, no logger level; TensorFlow's runtime is not
+initialised, so ``tf.config`` settings such as threads or visible devices still apply).
 
 Example:
     >>> keras = import_keras_quietly()
@@ -43,9 +48,12 @@ STARTUP_NOISE = (
     r"computation placer already registered",
     r"TF-TRT Warning: Could not find TensorRT",
     r"Could not find cuda drivers on your machine",
+    r"\] failed call to cuInit: ",
 )
 """Patterns of the lines TensorFlow writes at import that :func:`import_keras_quietly` drops
-(CPU builds and, for the last ones, GPU builds without or with CUDA)."""
+(CPU builds and, for the last ones, GPU builds without or with CUDA; the cuInit line is what
+TensorFlow 2.21.0's ``tensorflow`` wrote on a machine with no GPU when it first listed its
+devices; it then runs on the CPU, as the course expects)."""
 
 _NOISE = re.compile("|".join(STARTUP_NOISE))
 
@@ -53,6 +61,17 @@ _NOISE = re.compile("|".join(STARTUP_NOISE))
 def _noise(line: str) -> bool:
     """Whether ``line`` is a known start-up line (or blank)."""
     return not line.strip() or bool(_NOISE.search(line))
+
+
+def _find_devices() -> None:
+    """List TensorFlow's physical devices, if the import loaded TensorFlow: its CUDA build
+    then probes for a GPU now, while descriptor 2 is redirected, instead of writing
+    ``failed call to cuInit`` under the first notebook cell that computes. Listing the
+    physical devices does not initialise the runtime (0.5 ms on a CPU-only machine)."""
+    tf = sys.modules.get("tensorflow")
+    config = getattr(tf, "config", None)
+    if config is not None and hasattr(config, "list_physical_devices"):
+        config.list_physical_devices()
 
 
 def _redirected_import(name: str) -> tuple[ModuleType | None, BaseException | None, str]:
@@ -64,6 +83,7 @@ def _redirected_import(name: str) -> tuple[ModuleType | None, BaseException | No
         module = error = None
         try:
             module = importlib.import_module(name)
+            _find_devices()
         except BaseException as exc:  # re-raised by the caller with the captured text
             error = exc
         finally:

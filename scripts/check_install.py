@@ -12,7 +12,10 @@ Steps (each timed):
    itself, resolving its requirements against them. ``--hosted SPEC...`` first installs
    what a hosted Jupyter image already has (for example ``tensorflow==2.20.0
    keras==3.14.0``), then the wheel WITHOUT extras, and fails if pip replaced or removed any
-   of it, or added a second TensorFlow distribution (that route is pip's alone).
+   of it, or added a second TensorFlow distribution (that route is pip's alone). With
+   ``--fill``, the hosted route fills its own wheelhouse (:data:`HOSTED_WHEELHOUSE`, plain
+   ``tensorflow`` is ~600 MB): the hosted specs with ipykernel and nbclient, then what the
+   wheel adds to them, as pip resolves them from the package index (no ``.venv`` pins).
 3. ``pip check``.
 4. Every notebook copied ALONE into an empty folder, run in short mode (CNNKIT_QUICK=1)
    through a Jupyter kernel of that venv with ipykernel's default output capture: any error
@@ -22,7 +25,7 @@ Steps (each timed):
 
     python scripts/check_install.py --fill              # CI: fill the wheelhouse, then check
     python scripts/check_install.py                     # offline, wheelhouse already filled
-    python scripts/check_install.py --hosted tensorflow==2.20.0 keras==3.14.0 --notebooks 01 02 04
+    python scripts/check_install.py --fill --hosted tensorflow==2.21.0 keras==3.15.1  # hosted
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ SHORT_RUN_SECONDS = {"01": 68, "02": 37, "03": 87, "04": 63, "05": 127, "06": 90
 01-05): the longest notebooks start first, so that the last one to start is a short one. 06's
 90 s is an estimate, not yet measured here (its nbval short run: 66 s, niced)."""
 WHEELHOUSE = Path(os.environ.get("CNNKIT_WHEELHOUSE", Path.home() / ".cache/cnnkit-wheelhouse"))
+HOSTED_WHEELHOUSE = Path(os.environ.get("CNNKIT_HOSTED_WHEELHOUSE",
+                                        WHEELHOUSE.with_name(WHEELHOUSE.name + "-hosted")))
+HOSTED_TOOLS = ["ipykernel", "nbclient"]
+"""What the simulated hosted image holds beside its ``--hosted`` specs: a Jupyter kernel and
+the client that runs the notebooks through it."""
 TF_DISTRIBUTIONS = {"tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos"}
 BIN = "Scripts" if os.name == "nt" else "bin"
 
@@ -142,6 +150,17 @@ def fill(wheelhouse: Path, wheel: Path | None = None) -> None:
        *wanted)
 
 
+def fill_hosted(wheelhouse: Path, wheel: Path, hosted: list[str]) -> None:
+    """Download what ``--hosted`` installs: first the image (``hosted`` and
+    :data:`HOSTED_TOOLS`, the versions pip picks for them alone, as the image's own install
+    did), then what installing ``wheel`` WITHOUT extras on top of them needs. No ``.venv``
+    pins: the hosted specs choose TensorFlow and Keras."""
+    wheelhouse.mkdir(parents=True, exist_ok=True)
+    image = [*hosted, *HOSTED_TOOLS]
+    sh(sys.executable, "-m", "pip", "download", "--quiet", "-d", wheelhouse, *image)
+    sh(sys.executable, "-m", "pip", "download", "--quiet", "-d", wheelhouse, *image, wheel)
+
+
 def build(dist: Path, wheelhouse: Path) -> Path:
     sh(sys.executable, "-m", "build", "--outdir", dist, ROOT, env=offline_env(wheelhouse),
        capture_output=True)
@@ -189,7 +208,7 @@ def install(venv: Path, wheel: Path, wheelhouse: Path, hosted: list[str],
         # requirement of cnnkit[course] against what is installed and the wheelhouse
         sh(python, "-m", "pip", "install", "--quiet", f"{wheel}[course]", env=env)
         return python
-    sh(python, "-m", "pip", "install", "--quiet", *hosted, "ipykernel", "nbclient", env=env)
+    sh(python, "-m", "pip", "install", "--quiet", *hosted, *HOSTED_TOOLS, env=env)
     first_cell_without_cnnkit(python, venv.parent)
     before = freeze(python)
     print("   preinstalled: " + ", ".join(f"{n} {before[n]}" for n in sorted(before)
@@ -255,7 +274,8 @@ def _run_notebook(python: Path, notebook: Path, work: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--wheelhouse", type=Path, default=WHEELHOUSE)
+    parser.add_argument("--wheelhouse", type=Path, help=f"default {WHEELHOUSE}; with "
+                        f"--hosted, {HOSTED_WHEELHOUSE}")
     parser.add_argument("--fill", action="store_true", help="download the wheelhouse first")
     parser.add_argument("--hosted", nargs="+", default=[], metavar="SPEC")
     parser.add_argument("--notebooks", nargs="+", default=["01", "02", "03", "04", "05", "06"])
@@ -268,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", help="create the venv with this Python (another version); "
                         "with --fill, its pip downloads what it needs into --wheelhouse")
     args = parser.parse_args(argv)
+    args.wheelhouse = args.wheelhouse or (HOSTED_WHEELHOUSE if args.hosted else WHEELHOUSE)
     timings: dict[str, float] = {}
     work = args.keep or Path(tempfile.mkdtemp(prefix="cnnkit-install-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -282,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.fill and args.python:
             with step(f"fill the wheelhouse for {args.python} (package index)", timings):
                 fill_for(args.python, wheel, args.wheelhouse)
+        elif args.fill and args.hosted:
+            with step("fill the wheelhouse: the hosted image, then the wheel's dependencies "
+                      "(package index)", timings):
+                fill_hosted(args.wheelhouse, wheel, args.hosted)
         elif args.fill:
             with step("fill the wheelhouse: the wheel's dependencies (package index)", timings):
                 fill(args.wheelhouse, wheel)

@@ -378,3 +378,51 @@ def test_check_install_keeps_the_pending_notebooks_explicit():
         # pending only while the notebook still reads ../benchmarks
         assert any("../benchmarks" in c or ('Path("..")' in c and "benchmarks" in c)
                    for c in code), key  # fmt: skip
+
+
+class _Installing(Exception):
+    """Raised where check_install would start installing: the test stops after the fill."""
+
+
+@pytest.mark.parametrize("hosted", [[], ["tensorflow==2.20.0", "keras==3.14.0"]],
+                         ids=["course", "hosted"])
+def test_check_install_fill_asks_pip_for_what_its_route_installs(tmp_path, monkeypatch, hosted):
+    """``--fill`` downloads what the install then takes offline: for the course route the
+    wheel with ``[course]`` at ``.venv``'s pins; with ``--hosted``, into its own wheelhouse,
+    the hosted specs with ipykernel and nbclient, then the wheel WITHOUT extras on top of them
+    (no pins: a ``.venv`` pin of Keras or tensorflow-cpu would fight the hosted specs). No
+    network: pip and the build are replaced by recorders."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_install", ROOT / "scripts" /
+                                                  "check_install.py")  # fmt: skip
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    calls: list[list[str]] = []
+
+    def sh(*cmd, env=None, **kw):
+        calls.append([str(c) for c in cmd])
+        return subprocess.CompletedProcess(cmd, 0, stdout="keras==3.15.1\n", stderr="")
+
+    def install(*args, **kwargs):
+        raise _Installing
+
+    wheel = tmp_path / "cnnkit-0.1.0-py3-none-any.whl"
+    monkeypatch.setattr(module, "sh", sh)
+    monkeypatch.setattr(module, "build", lambda dist, wheelhouse: wheel)
+    monkeypatch.setattr(module, "install", install)
+    monkeypatch.setattr(module, "WHEELHOUSE", tmp_path / "wh")
+    monkeypatch.setattr(module, "HOSTED_WHEELHOUSE", tmp_path / "wh-hosted")
+    with pytest.raises(_Installing):
+        module.main(["--fill", *(["--hosted", *hosted] if hosted else []), "--installer", "pip",
+                     "--keep", str(tmp_path / "work")])  # fmt: skip
+    downloads = [c[c.index("download") + 1:] for c in calls if "download" in c]
+    wheelhouse = tmp_path / ("wh-hosted" if hosted else "wh")
+    pins = ["-c", str(wheelhouse / "constraints.txt")]
+    head = ["--quiet", "-d", str(wheelhouse)]
+    image = [*hosted, "ipykernel", "nbclient"]
+    assert downloads[0] == [*head, *pins, "setuptools>=77", "wheel"]  # to build the wheel
+    if hosted:
+        assert downloads[1:] == [[*head, *image], [*head, *image, str(wheel)]]
+    else:
+        assert downloads[1:] == [[*head, *pins, f"{wheel}[course]"]]

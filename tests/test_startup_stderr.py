@@ -178,7 +178,41 @@ def test_a_failing_import_raises_with_what_was_captured(tmp_path):
     assert result.stderr.splitlines() == ["after the import"]
 
 
+FAKE_TENSORFLOW = """\
+import os
+class config:
+    listed = 0
+    @classmethod
+    def list_physical_devices(cls):
+        cls.listed += 1
+        os.write(2, b"E0000 00:00:1.5  42 cuda_platform.cc:52] failed call to cuInit: INTERNAL: "
+                    b"CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)\\n")
+        return []
+"""
+"""A stand-in for TensorFlow's CUDA build on a machine without a GPU (what plain
+``tensorflow`` 2.21.0 wrote under the first computing cell of every notebook in a hosted
+image simulated by ``scripts/check_install.py --hosted``)."""
+
+
+def test_quiet_import_lists_tensorflows_devices_while_stderr_is_redirected(tmp_path):
+    (tmp_path / "tensorflow.py").write_text(FAKE_TENSORFLOW)
+    (tmp_path / "fakekeras.py").write_text("import tensorflow\n")
+    result = _run_python("""
+        import os, tensorflow
+        from cnnkit._quiet_import import quiet_import
+        quiet_import("fakekeras")
+        print("listed", tensorflow.config.listed)
+        os.write(2, b"after the import\\n")
+        """, tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["listed", "1"]  # during the import: its line dropped
+    assert result.stderr.splitlines() == ["after the import"]
+
+
 def test_known_start_up_lines_are_noise_and_errors_are_not():
+    assert _quiet_import._noise(
+        "E0000 00:00:1796672172.204446   17359 cuda_platform.cc:52] failed call to cuInit: "
+        "INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)")
     assert _quiet_import._noise(
         "I0000 00:00:1796601399.617865    8350 cpu_feature_guard.cc:227] This TensorFlow "
         "binary is optimized to use available CPU instructions in performance-critical "
