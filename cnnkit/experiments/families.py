@@ -24,8 +24,9 @@ then starts from its seed's initial weights and a new optimiser state (:class:`F
 The test accuracy is measured in inference mode after the batch-norm statistics are
 recomputed for the final weights on a few training batches
 (:func:`cnnkit.experiments.steps.batch_norm_recomputed`): after the few steps a time budget
-allows (7 for DenseNet on two cores), the moving averages still hold much of their initial
-values (0.9 ** 7 = 48 %); the accuracy with the moving averages as trained is recorded too.
+allows (9 or 10 for DenseNet in 15 s on two cores), the moving averages still hold much of
+their initial values (0.9 ** 9 = 39 %); the accuracy with the moving averages as trained is
+recorded too.
 :func:`run` returns tidy rows, one per network, budget and seed; :func:`summarize` gives
 per family and budget the mean, the standard deviation and a 95 % Student-t interval of
 the test accuracy over seeds.
