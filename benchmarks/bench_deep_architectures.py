@@ -11,7 +11,7 @@ The stored runs notebook 06 reads ship inside the package
 (``cnnkit/experiments/results/deep_families.jsonl`` and ``deep_degradation.jsonl``);
 adopting a new run means copying its file there and committing it.
 
-    .venv/bin/python benchmarks/bench_deep_architectures.py families      # ~31 min on 2 cores
+    .venv/bin/python benchmarks/bench_deep_architectures.py families      # ~32 min on 2 cores
     .venv/bin/python benchmarks/bench_deep_architectures.py degradation   # ~35 min on 2 cores
     .venv/bin/python benchmarks/bench_deep_architectures.py families --quick   # smoke run
 

@@ -22,6 +22,8 @@ c.Exchange.root = os.environ.get("CNNKIT_EXCHANGE", "/srv/nbgrader/exchange")
 
 # The same student copy as `cnnkit student`: its Spanish stub, without "Soluciones" cells.
 c.ClearSolutions.code_stub = {"python": "# TU CÓDIGO AQUÍ\nraise NotImplementedError()"}
+# a written answer (a markdown cell graded by hand): the placeholder the course notebook has
+c.ClearSolutions.text_stub = "*Tu respuesta aquí.*"
 c.TagRemovePreprocessor.enabled = True
 c.TagRemovePreprocessor.remove_cell_tags = {"solution"}
 c.GenerateAssignment.preprocessors = [

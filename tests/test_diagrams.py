@@ -108,13 +108,14 @@ def test_spanish_labels(drawn):
     assert first["entrada"] == "Entrada"
     if name == "inception":
         assert sorted(first.values()) == sorted([
-            "Entrada", "Conv 1x1, 64 + ReLU", "Conv 1x1, 96 + ReLU", "Conv 3x3, 128 + ReLU",
-            "Conv 1x1, 16 + ReLU", "Conv 5x5, 32 + ReLU", "MaxPool 3x3, stride 1",
-            "Conv 1x1, 32 + ReLU", "Concatenar"])
+            "Entrada", "Convolución 1x1, 64 + ReLU", "Convolución 1x1, 96 + ReLU",
+            "Convolución 3x3, 128 + ReLU", "Convolución 1x1, 16 + ReLU",
+            "Convolución 5x5, 32 + ReLU", "Pooling máximo 3x3, paso 1",
+            "Convolución 1x1, 32 + ReLU", "Concatenar"])
         assert _boxes(fig)["inception_3a_output"].get_text() == "Concatenar\n28x28x256"
     elif name == "projection":
-        assert first["b_1_conv"] == "Conv 3x3, 128, stride 2"
-        assert first["b_0_conv"] == "Conv 1x1, 128, stride 2"
+        assert first["b_1_conv"] == "Convolución 3x3, 128, paso 2"
+        assert first["b_0_conv"] == "Convolución 1x1, 128, paso 2"
         assert first["b_add"] == "Suma" and first["b_1_bn"] == "Norm. por lotes"
     elif name == "padding":
         assert "Relleno con ceros (canales)" in first.values()
@@ -176,6 +177,6 @@ def test_grouping_follows_resnet_and_densenet_orders(spanish):
     basic = _boxes(draw_block(BLOCKS["projection"](), group=True))
     assert "b_1_conv+b_1_bn+b_1_relu" in basic and "b_2_conv+b_2_bn" in basic
     assert basic["b_1_conv+b_1_bn+b_1_relu"].get_text().split("\n")[0] == (
-        "Conv 3x3, 128, stride 2 · Norm. por lotes · ReLU")
+        "Convolución 3x3, 128, paso 2 · Norm. por lotes · ReLU")
     dense = _boxes(draw_block(BLOCKS["dense"](), group=True))
     assert "d_layer1_bn1+d_layer1_relu1+d_layer1_conv1" in dense and len(dense) == 1 + 3 * 3

@@ -112,6 +112,25 @@ def test_every_exercise_is_graded_by_its_checking_cell(stem):
     )
 
 
+def test_written_answers_are_manual_answers_worth_nothing_with_the_configured_placeholder():
+    """A markdown cell a student writes in (06's prediction) is nbgrader's manually graded
+    answer, the only editable markdown cell nbgrader has, worth 0 points; its text is the
+    configuration's ``ClearSolutions.text_stub``, which nbgrader puts in its place, so the
+    release still equals ``cnnkit student``'s copy (deploy/tests/test_grade_06.py)."""
+    stubs = {re.search(r'text_stub = "(.*)"', (ROOT / path).read_text()).group(1)
+             for path in ("deploy/nbgrader_config.py", "README.md")}
+    assert len(stubs) == 1, stubs
+    written = []
+    for stem in GRADED:
+        for cell in nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "markdown" and meta.get("solution"):
+                assert meta["grade"] and meta["points"] == 0 and not meta["locked"], meta
+                assert cell.source in stubs, cell.source
+                written.append((stem, meta["grade_id"]))
+    assert written == [("06_arquitecturas_profundas", "ej4_prediccion")]
+
+
 COURSE = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 

@@ -84,17 +84,30 @@ def trace(model: keras.Model, x: np.ndarray, y: np.ndarray, *, batch_size: int,
 
 def train_steps(model: keras.Model, x: np.ndarray, y: np.ndarray, *, seed: int,
                 batch_size: int = 128, steps: int | None = None, seconds: float | None = None,
-                on_step: Callable[[int], None] | None = None) -> list[float]:
-    """Train until ``steps`` batches are done or the clock passes ``seconds``.
+                on_step: Callable[[int], None] | None = None,
+                clock: Callable[[], float] = time.perf_counter) -> list[float]:
+    """Train until ``steps`` batches are done or the training time is nearest to ``seconds``.
+
+    The time budget is met as closely as whole steps allow. After each step, with ``t``
+    seconds of training so far and ``d`` the median duration of the steps done so far (the
+    expected duration of the next one; the median ignores a slow first step), the loop
+    takes the next step only if it is expected to end closer to the budget than stopping
+    now: ``t + d / 2 < seconds``. So a run stops at most about half a step before or after
+    the budget (before it: at most half the median step; after it: the last step less
+    half the median step), where the rule "stop at the first step that ends past the
+    budget" overshoots by up to a whole step (5.5 to 8.6 % of a 15-second budget, measured
+    for a network whose steps take 1.2 to 1.8 s on two cores).
 
     Args:
         model: a compiled model (traced with :func:`trace` if its first step must not count).
         x, y: images from :func:`as_images` and labels.
         seed: the order of the batches (:func:`batch_indices`).
         batch_size: images per step.
-        steps, seconds: stop after this many steps, or at the first step that ends past
-            this many seconds of training (so the overshoot is less than one step).
+        steps, seconds: stop after this many steps, or when the seconds of training are
+            nearest to ``seconds`` (the rule above); with both, whichever comes first.
+            At least one step is always taken.
         on_step: called with the step number after each step; its time is not counted.
+        clock: the clock, in seconds (tests pass a fake one).
 
     Returns:
         The seconds of training from the start to the end of each step.
@@ -110,17 +123,30 @@ def train_steps(model: keras.Model, x: np.ndarray, y: np.ndarray, *, seed: int,
     if steps is None and seconds is None:
         raise ValueError("train_steps needs `steps` or `seconds` (or both) to know when to stop.")
     ends: list[float] = []
-    paused, start = 0.0, time.perf_counter()
+    paused, start = 0.0, clock()
     for step, chosen in enumerate(batch_indices(len(x), batch_size, seed), 1):
         model.train_on_batch(x[chosen], y[chosen])
-        ends.append(time.perf_counter() - start - paused)
+        ends.append(clock() - start - paused)
         if on_step is not None:
-            began = time.perf_counter()
+            began = clock()
             on_step(step)
-            paused += time.perf_counter() - began
-        if (steps is not None and step >= steps) or (seconds is not None and ends[-1] >= seconds):
+            paused += clock() - began
+        if (steps is not None and step >= steps) or (
+                seconds is not None and not _next_step_is_nearer(ends, seconds)):
             return ends
     raise AssertionError("unreachable")  # pragma: no cover - batch_indices never ends
+
+
+def _next_step_is_nearer(ends: list[float], seconds: float) -> bool:
+    """Whether one more step, of the median duration so far, is expected to end nearer to
+    ``seconds`` than the last end (``ends``: the end of each step so far, from 0).
+
+    Example:
+        >>> _next_step_is_nearer([3.0, 4.7, 6.4], 7.0), _next_step_is_nearer([3.0, 4.7, 6.4], 7.3)
+        (False, True)
+    """
+    durations = np.diff(ends, prepend=0.0)
+    return ends[-1] + float(np.median(durations)) / 2 < seconds
 
 
 def predict_labels(model: keras.Model, x: np.ndarray, *, chunk: int = 500) -> np.ndarray:

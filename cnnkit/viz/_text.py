@@ -52,8 +52,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "class_probability": {"en": "{name}: p = {probability}", "es": "{name}: p = {probability}"},
     # experiments
     "labelled_examples": {"en": "labelled examples", "es": "ejemplos etiquetados"},
-    # the boxes of architecture diagrams (viz/diagrams.py; the rest is notation: Conv, ReLU)
+    # the boxes of architecture diagrams (viz/diagrams.py; the rest is notation: ReLU, LRN)
     "box_input": {"en": "Input", "es": "Entrada"},
+    "box_conv": {"en": "Conv", "es": "Convolución"},
+    "box_max_pool": {"en": "MaxPool", "es": "Pooling máximo"},
+    "box_average_pool": {"en": "AvgPool", "es": "Pooling medio"},
+    "box_stride": {"en": "stride", "es": "paso"},
     "box_dense": {"en": "Dense", "es": "Densa"},
     "box_batch_norm": {"en": "Batch norm", "es": "Norm. por lotes"},
     "box_add": {"en": "Add", "es": "Suma"},

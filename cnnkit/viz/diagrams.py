@@ -8,7 +8,8 @@ one row per step of the longest path; parallel branches stand side by side. Wher
 has one long main path (a residual branch, a dense layer), the main path goes straight down
 and the shortcut runs on its right; otherwise (inception) the branches spread evenly, in the
 order in which they are concatenated. Labels follow ``cnnkit.language()``:
-``"Conv 3x3, 64"``, ``"MaxPool 3x3, stride 1"``, ``"Concatenar"``, ``"Suma"`` in Spanish.
+``"Convolución 3x3, 64"``, ``"Pooling máximo 3x3, paso 1"``, ``"Concatenar"``, ``"Suma"`` in
+Spanish (``"Conv 3x3, 64"``, ``"MaxPool 3x3, stride 1"`` in English).
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def _pair(value: Any) -> tuple[int, int]:
 
 
 def _stride(strides: Any, default: tuple[int, int]) -> str:
-    s = _pair(strides)
-    return "" if s == default else f", stride {s[0]}" if s[0] == s[1] else f", stride {s[0]}x{s[1]}"
+    s, word = _pair(strides), _word("stride")
+    return "" if s == default else f", {word} {s[0]}" if s[0] == s[1] else f", {word} {s[0]}x{s[1]}"
 
 
 def _activation(layer: Any) -> str:
@@ -58,11 +59,11 @@ def _kind_and_text(op: Any) -> tuple[str, str]:
         return "io", f"{_word('input')}"
     if isinstance(op, layers.Conv2D):
         k = _pair(op.kernel_size)
-        return "conv", (f"Conv {k[0]}x{k[1]}, {op.filters}{_stride(op.strides, (1, 1))}"
+        return "conv", (f"{_word('conv')} {k[0]}x{k[1]}, {op.filters}{_stride(op.strides, (1, 1))}"
                         f"{_activation(op)}")  # fmt: skip
     if isinstance(op, (layers.MaxPooling2D, layers.AveragePooling2D)):
         p = _pair(op.pool_size)
-        kind = "MaxPool" if isinstance(op, layers.MaxPooling2D) else "AvgPool"
+        kind = _word("max_pool" if isinstance(op, layers.MaxPooling2D) else "average_pool")
         return "pool", f"{kind} {p[0]}x{p[1]}{_stride(op.strides, p)}"
     simple = {layers.BatchNormalization: ("norm", _word("batch_norm")),
               layers.ReLU: ("act", "ReLU"), layers.Add: ("merge", _word("add")),
@@ -94,11 +95,13 @@ def layer_label(op: Any) -> str:
         >>> from cnnkit._language import set_language
         >>> set_language("es")
         >>> layer_label(keras.layers.Conv2D(64, 3, strides=2, activation="relu"))
-        'Conv 3x3, 64, stride 2 + ReLU'
+        'Convolución 3x3, 64, paso 2 + ReLU'
         >>> layer_label(keras.layers.MaxPooling2D(3, strides=1)), layer_label(keras.layers.Add())
-        ('MaxPool 3x3, stride 1', 'Suma')
+        ('Pooling máximo 3x3, paso 1', 'Suma')
         >>> set_language("en"); layer_label(keras.layers.Concatenate())
         'Concatenate'
+        >>> layer_label(keras.layers.MaxPooling2D(3, strides=1))
+        'MaxPool 3x3, stride 1'
     """
     return _kind_and_text(op)[1]
 
@@ -195,7 +198,7 @@ def draw_block(model: keras.Model, *, title: str | None = None, shapes: bool = T
         shapes: write each layer's output shape (height x width x channels) under its name.
         group: one box per convolution with the normalisation and activation layers next to
             it (:func:`cnnkit.layer_graph.group_units`), e.g. ``"Norm. por lotes · ReLU ·
-            Conv 3x3, 12"``: a dense block three times shorter.
+            Convolución 3x3, 12"``: a dense block three times shorter.
         fontsize: size of the box texts in points.
 
     Returns:
