@@ -45,10 +45,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PENDING: dict[str, str] = {}
-SHORT_RUN_SECONDS = {"01": 68, "02": 37, "03": 87, "04": 63, "05": 127, "06": 90}
-"""Short-mode seconds measured by this script in a clean-clone ``.ci/run`` (2026-12-07, run ci-d,
-01-05): the longest notebooks start first, so that the last one to start is a short one. 06's
-90 s is an estimate, not yet measured here (its nbval short run: 66 s, niced)."""
+SHORT_RUN_SECONDS = {"01": 47, "02": 24, "03": 51, "04": 45, "05": 130, "06": 101}
+"""Short-mode seconds measured by this script in a clean-clone ``.ci/run`` (2026-12-07, run
+ci-k, all six notebooks): the longest notebooks start first, so that the last one to start is a
+short one."""
 WHEELHOUSE = Path(os.environ.get("CNNKIT_WHEELHOUSE", Path.home() / ".cache/cnnkit-wheelhouse"))
 HOSTED_WHEELHOUSE = Path(os.environ.get("CNNKIT_HOSTED_WHEELHOUSE",
                                         WHEELHOUSE.with_name(WHEELHOUSE.name + "-hosted")))
