@@ -217,6 +217,40 @@ def test_hidden_tests_of_01_reject_aliases_and_scipy_in_place_of_the_loops(answe
         exec(cell.source, namespace)
 
 
+@pytest.mark.parametrize("answer", [
+    "from cnnkit.ops.upsample import upsample2d as ampliar\n"
+    "def ampliar_bilineal(fila):\n"
+    "    return ampliar(np.asarray(fila)[None, :], (1, 2), mode='bilinear')[0]",
+    "def ampliar_bilineal(fila):\n"
+    "    capa = keras.layers.UpSampling2D(size=(1, 2), interpolation='bilinear')\n"
+    "    x = np.asarray(fila, dtype='float32')[None, None, :, None]\n"
+    "    return np.asarray(capa(x), dtype=float)[0, 0, :, 0]",
+    "from keras.layers import UpSampling2D as Capa\n"
+    "def ampliar_bilineal(fila):\n"
+    "    x = np.asarray(fila, dtype='float32')[None, None, :, None]\n"
+    "    capa = Capa(size=(1, 2), interpolation='bilinear')\n"
+    "    return np.asarray(capa(x), dtype=float)[0, 0, :, 0]",
+], ids=["alias", "UpSampling2D", "UpSampling2D-alias"])
+def test_hidden_tests_of_02_reject_upsample2d_and_upsampling2d_instead_of_interpolating(answer):
+    """Exercise 4 of notebook 02 forbids ops.upsample2d and UpSampling2D: an alias of
+    upsample2d imported directly, or Keras's layer (by its name or an alias), passes the
+    visible check and fails the hidden tests."""
+    import keras
+    import numpy as np
+
+    from cnnkit import ops
+
+    cell = next(c for c in nbformat.read(ROOT / "notebooks" / "02_pooling_y_dimensionalidad.ipynb",
+                                         as_version=4).cells
+                if _grade_id(c) == "ej4_comprobacion")
+    namespace = {"np": np, "ops": ops, "keras": keras}
+    exec(answer, namespace)
+    exec(cell.source.split("### BEGIN HIDDEN TESTS")[0], namespace)
+    with pytest.raises(AssertionError, match="sin ops.upsample2d ni UpSampling2D"):
+        exec(cell.source, namespace)
+    assert ops.upsample2d is namespace["prueba_original"]  # the check puts ops.upsample2d back
+
+
 def test_hidden_tests_of_02_reject_ops_pool2d_in_place_of_the_hand_computation():
     """Exercise 1 of notebook 02 asks for hand-computed matrices: ops.pool2d passes the
     visible check and fails the hidden tests, which read the kernel's input history."""

@@ -32,7 +32,7 @@ _WORDS = {
     "channel": {"en": "channel", "es": "canal"},
     "filter": {"en": "filter", "es": "filtro"},
     "output": {"en": "output", "es": "salida"},
-    "products": {"en": "window x filter", "es": "ventana x filtro"},
+    "products": {"en": "window × filter", "es": "ventana × filtro"},
     "sum": {"en": "sum", "es": "suma"},
     "padding": {"en": "padding", "es": "relleno"},
     "bias": {"en": "bias", "es": "sesgo"},
@@ -94,7 +94,7 @@ def show_conv_step(
 
     One row per input channel: the zero-padded input channel with the window outlined (the
     padding framed by a dashed line), each filter's weights for that channel, and, for a
-    single channel and filter, the products window x filter. The last column holds the
+    single channel and filter, the products window × filter. The last column holds the
     output maps with the computed value outlined; the title states the sum.
 
     Args:
@@ -122,7 +122,7 @@ def show_conv_step(
     Example:
         >>> fig = show_conv_step(np.arange(16).reshape(4, 4), np.ones((3, 3)), (1, 1))
         >>> fig.get_suptitle()
-        'output[1, 1] = sum(window x filter) = 90'
+        'output[1, 1] = sum(window × filter) = 90'
         >>> len(show_conv_step(np.ones((4, 4)), np.ones((3, 3)), (0, 0), panel_size=3).axes)
         4
     """
