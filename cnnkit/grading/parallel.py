@@ -13,7 +13,9 @@ fails is reported, never dropped silently.
 
 Each worker has a slot number; with ``uids`` it sets ``CNNKIT_GRADER_UID`` so that the
 sandboxed kernel (:mod:`cnnkit.grading.sandbox`) of each slot runs as a different uid.
-TensorFlow's thread pools are sized to the cores left for each worker.
+TensorFlow's thread pools are sized to the cores left for each worker. With ``preload`` the
+sandboxed kernels are forked from one process that has already imported TensorFlow
+(:mod:`cnnkit.grading.preload`) instead of each importing it again.
 
 Example:
     >>> plan_threads(workers=2, cores=2)
@@ -26,6 +28,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -34,6 +37,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from cnnkit.grading.preload import SOCKET_VARIABLE, running
 
 __all__ = ["Graded", "autograde", "autograde_assignments", "plan_threads", "submitted_students"]
 
@@ -76,6 +81,7 @@ def autograde(
     uids: Sequence[int] | None = None,
     extra_args: Sequence[str] = (),
     nbgrader: Sequence[str] = ("nbgrader",),
+    preload: bool = False,
 ) -> dict[str, Graded]:
     """Runs ``nbgrader autograde`` for each student, ``workers`` processes at a time.
 
@@ -87,6 +93,8 @@ def autograde(
         uids: one uid per worker slot for the sandboxed kernel (``CNNKIT_GRADER_UID``).
         extra_args: more arguments for ``nbgrader autograde`` (e.g. ``["--force"]``).
         nbgrader: the command that runs nbgrader.
+        preload: fork the sandboxed kernels from one process that has imported TensorFlow
+            (:mod:`cnnkit.grading.preload`; needs root and ``uids``).
 
     Returns:
         One :class:`Graded` per student, in the order given.
@@ -95,7 +103,8 @@ def autograde(
         course_dir, assignment
     )
     graded = _grade_all([(assignment, s) for s in students], course_dir=course_dir,
-                        workers=workers, uids=uids, extra_args=extra_args, nbgrader=nbgrader)
+                        workers=workers, uids=uids, extra_args=extra_args, nbgrader=nbgrader,
+                        preload=preload)
     return {g.student: g for g in graded}
 
 
@@ -108,6 +117,7 @@ def autograde_assignments(
     uids: Sequence[int] | None = None,
     extra_args: Sequence[str] = (),
     nbgrader: Sequence[str] = ("nbgrader",),
+    preload: bool = False,
 ) -> list[Graded]:
     """:func:`autograde` for several assignments of one course, with one pool of workers.
 
@@ -119,7 +129,7 @@ def autograde_assignments(
         students: whom to grade, in each assignment they submitted (a student with no
             submission at all is tried in every one, and reported as failed); by default
             every folder in ``submitted/``.
-        course_dir, workers, uids, extra_args, nbgrader: as for :func:`autograde`.
+        course_dir, workers, uids, extra_args, nbgrader, preload: as for :func:`autograde`.
 
     Returns:
         One :class:`Graded` per submission, assignment by assignment.
@@ -133,7 +143,7 @@ def autograde_assignments(
                      for a, names in submitted.items()}  # nbgrader reports them as failed
     jobs = [(a, s) for a in assignments for s in submitted[a]]
     return _grade_all(jobs, course_dir=course_dir, workers=workers, uids=uids,
-                      extra_args=extra_args, nbgrader=nbgrader)
+                      extra_args=extra_args, nbgrader=nbgrader, preload=preload)
 
 
 def _grade_all(
@@ -144,6 +154,7 @@ def _grade_all(
     uids: Sequence[int] | None,
     extra_args: Sequence[str],
     nbgrader: Sequence[str],
+    preload: bool = False,
 ) -> list[Graded]:
     """Runs one ``nbgrader autograde ASSIGNMENT --student=S`` per job, ``workers`` at once."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
@@ -154,13 +165,14 @@ def _grade_all(
     for slot in range(workers):
         slots.put(slot)
     threads = str(plan_threads(workers=workers))
+    base_env = dict(os.environ, TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS="1",
+                    OMP_NUM_THREADS=threads)
 
     def grade(job: tuple[str, str]) -> Graded:
         assignment, student = job
         slot = slots.get()
         try:
-            env = dict(os.environ, TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS="1",
-                       OMP_NUM_THREADS=threads)
+            env = dict(base_env)
             if uids is not None:
                 env["CNNKIT_GRADER_UID"] = str(uids[slot])
             start = time.perf_counter()
@@ -174,5 +186,10 @@ def _grade_all(
         finally:
             slots.put(slot)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(grade, jobs))
+    with contextlib.ExitStack() as stack:
+        if preload:
+            if uids is None:
+                raise ValueError("`preload` forks sandboxed kernels: pass `uids` too.")
+            base_env[SOCKET_VARIABLE] = stack.enter_context(running(dict(base_env)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(grade, jobs))

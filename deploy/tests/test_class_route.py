@@ -12,9 +12,9 @@ One module-scoped run (about 3 minutes on 2 idle cores; `deploy/run_tests.sh`, a
 3. the Moodle route for the others: a zip laid out as Moodle's "Download all submissions"
    (one folder per student, one notebook renamed by its student) and ``zip_collect`` with
    ``cnnkit.grading.moodle.MoodleCollector``;
-4. ``python -m cnnkit.grading autograde`` of both assignments (one pool of 2 workers) with
-   the sandboxed kernel: every submission runs as an unprivileged uid with no account, one
-   per worker; the second assignment has two submissions put by hand in ``submitted/``
+4. ``python -m cnnkit.grading autograde --preload`` of both assignments (one pool of 2
+   workers) with the sandboxed kernel: every submission runs as an unprivileged uid with no
+   account, one per worker, in a kernel forked from one that imported TensorFlow once; the second assignment has two submissions put by hand in ``submitted/``
    (solved: 10 points each notebook; untouched: 0 for every exercise);
 5. ``generate_feedback``, ``release_feedback`` and, as a student, ``fetch_feedback``;
 6. ``export``: the CSV's grade of every student equals the points expected for their
@@ -206,8 +206,8 @@ def _route(base: Path, times: dict[str, float]):
         # the second assignment's two submissions (two notebooks each) first: the longest
         # jobs go to the pool first
         run = _run([sys.executable, "-m", "cnnkit.grading", "autograde", BASICS, ASSIGNMENT,
-                    f"--workers={WORKERS}", f"--uid-base={GRADER_UID_BASE}"], course, env,
-                   ok=False)
+                    f"--workers={WORKERS}", f"--uid-base={GRADER_UID_BASE}", "--preload"],
+                   course, env, ok=False)
         times[f"autograde ({len(basics_expected)} + {len(expected)} submissions, {WORKERS} "
               "workers)"] = time.perf_counter() - start
         autograde_log = run.stdout + run.stderr
