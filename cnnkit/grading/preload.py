@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -128,7 +128,15 @@ def _prepare_imports() -> None:
     import_keras_quietly()  # what `import cnnkit` does in a kernel
 
 
-def _child(request: dict, fds: list[int], sockets: list[socket.socket]) -> None:
+def _ipykernel(argv: list[str]) -> None:
+    """Runs ``ipykernel`` with these arguments until it is shut down."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    IPKernelApp.launch_instance(argv=argv)
+
+
+def _child(request: dict, fds: list[int], sockets: list[socket.socket],
+           kernel: Callable[[list[str]], None]) -> None:
     """In the forked child: become the grader's kernel; never returns."""
     code = 1
     try:
@@ -160,9 +168,7 @@ def _child(request: dict, fds: list[int], sockets: list[socket.socket]) -> None:
         if parent.isdigit():
             argv.append(f"--IPKernelApp.parent_handle={parent}")
         sys.argv = ["ipykernel_launcher", *argv]
-        from ipykernel.kernelapp import IPKernelApp
-
-        IPKernelApp.launch_instance(argv=argv)
+        kernel(argv)
         code = 0
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
@@ -177,12 +183,22 @@ def _child(request: dict, fds: list[int], sockets: list[socket.socket]) -> None:
 _server_cwd = os.getcwd()
 
 
-def serve(path: str) -> None:
+def serve(
+    path: str,
+    *,
+    prepare: Callable[[], None] = _prepare_imports,
+    kernel: Callable[[list[str]], None] = _ipykernel,
+) -> None:
     """Imports the course's modules, then forks a kernel for each request on ``path``.
 
     Runs until SIGTERM, or until its parent process exits; then kills its kernels.
+
+    Args:
+        path: the Unix socket to create (its folder should be root's, mode 0700).
+        prepare: the imports (tests pass a stand-in).
+        kernel: what a child runs with ipykernel's arguments (tests pass a stand-in).
     """
-    _prepare_imports()
+    prepare()
     parent = os.getppid()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")
@@ -206,7 +222,7 @@ def serve(path: str) -> None:
                         continue
                     pid = os.fork()
                     if pid == 0:
-                        _child(request, fds, [listener, *children, conn])
+                        _child(request, fds, [listener, *children, conn], kernel)
                     for fd in fds:
                         os.close(fd)
                     conn.sendall(encode({"pid": pid}))

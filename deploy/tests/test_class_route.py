@@ -14,8 +14,9 @@ One module-scoped run (about 3 minutes on 2 idle cores; `deploy/run_tests.sh`, a
    ``cnnkit.grading.moodle.MoodleCollector``;
 4. ``python -m cnnkit.grading autograde --preload`` of both assignments (one pool of 2
    workers) with the sandboxed kernel: every submission runs as an unprivileged uid with no
-   account, one per worker, in a kernel forked from one that imported TensorFlow once; the second assignment has two submissions put by hand in ``submitted/``
-   (solved: 10 points each notebook; untouched: 0 for every exercise);
+   account, one per worker, in a kernel forked from one that imported TensorFlow once
+   (``cnnkit.grading.preload``); the second assignment has two submissions put by hand in
+   ``submitted/`` (solved: 10 points each notebook; untouched: 0 for every exercise);
 5. ``generate_feedback``, ``release_feedback`` and, as a student, ``fetch_feedback``;
 6. ``export``: the CSV's grade of every student equals the points expected for their
    submission, and so does every exercise's score in the gradebook.
