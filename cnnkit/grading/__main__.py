@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     uids = None if args.uid_base is None else [args.uid_base + i for i in range(args.workers)]
     results = parallel.autograde_assignments(
         args.assignments, args.student, workers=args.workers, uids=uids,
-        extra_args=["--force"] if args.force else [], preload=args.preload)
+        extra_args=["--force"] if args.force else [], preload=args.preload,
+        worker=parallel.WORKER)
     failed = [r for r in results if not r.ok]
     for r in results:
         print(f"{r.student}\t{r.assignment}\t{'ok' if r.ok else 'FAILED'}\t{r.seconds:.1f} s"
