@@ -63,7 +63,7 @@ ASSIGNMENT = "lenet5"
 NOTEBOOK = SOURCE.name
 # Accounts of Debian's base-passwd that no service of a test machine uses; they play students.
 # autograde takes the students in sorted order (Moodle's numbers, then these names): the loop
-# ("bucle", 60 s per-cell timeout) goes to "backup", 11th of 18, so that the other worker
+# ("bucle", 60 s per-cell timeout) goes to "backup", 21st of 28, so that the other worker
 # grades the last submissions meanwhile; handed to "uucp", last, it left a worker idle for
 # about a minute at the end.
 ACCOUNTS = ("games", "man", "lp", "news", "backup", "proxy", "uucp", "list")
@@ -316,8 +316,8 @@ def _outputs(nb: nbformat.NotebookNode, grade_id: str) -> str:
 
 def test_the_class_has_both_routes_and_every_kind_of_submission(graded):
     kinds = [sub.notes[0] for sub in graded["expected"].values()]
-    assert len(kinds) == len(set(kinds)) == 18
-    assert sum(s.isdigit() for s in graded["expected"]) == 10  # Moodle participant ids
+    assert len(kinds) == len(set(kinds)) == 28
+    assert sum(s.isdigit() for s in graded["expected"]) == 20  # Moodle participant ids
     assert graded["returncode"] == 0, graded["log"]
 
 
