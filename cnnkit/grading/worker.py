@@ -37,6 +37,7 @@ def run(argv: list[str], log: str) -> int:
     Returns:
         The exit status the ``nbgrader`` command would have had.
     """
+    from jupyter_core.application import NoStart
     from nbgrader.apps.nbgraderapp import NbGraderApp
 
     saved_stderr, path = os.dup(2), list(sys.path)
@@ -48,6 +49,8 @@ def run(argv: list[str], log: str) -> int:
         try:
             app.initialize(argv)
             app.start()
+            code = 0
+        except NoStart:  # a subcommand ran (`nbgrader autograde`): the command line's success
             code = 0
         except SystemExit as stop:
             code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
