@@ -14,7 +14,9 @@ nbgrader at it with ``c.Execute.kernel_name = "cnnkit-grader"``. Keep ``source/`
 nbgrader with ``umask 077``). The uid is the ``--user`` of the kernelspec (a name or a
 number; a number needs no account), or ``CNNKIT_GRADER_UID`` in the environment, which
 ``cnnkit.grading.autograde`` sets to a different uid for each parallel worker so that two
-submissions graded at the same time cannot reach each other's kernel.
+submissions graded at the same time cannot reach each other's kernel. When
+``CNNKIT_GRADER_PRELOAD`` names a :mod:`cnnkit.grading.preload` server, the kernel is forked
+from it (same uid, directory, umask and environment) instead of started from scratch.
 
 Example:
     >>> spec = kernelspec(user="nobody", python="/usr/bin/python3")
