@@ -34,7 +34,7 @@ SERVER = textwrap.dedent("""
             print("ready", flush=True)
             time.sleep(60)
         print(os.getuid(), os.getgid(), os.getgroups(), oct(os.umask(0)), os.getcwd(),
-              os.environ["A"], argv, flush=True)
+              os.environ["A"], argv, len(os.listdir("/proc/self/fd")), flush=True)
         sys.exit(3)
 
     preload.serve(sys.argv[1], prepare=lambda: None, kernel=kernel)
@@ -77,7 +77,7 @@ def test_the_kernel_runs_as_the_grader_in_its_home_and_its_status_comes_back(ser
     assert launcher.returncode == 3
     assert out.split() == [str(UID), str(UID), "[]", "0o77", str(tmp_path / "home"), "1",
                            "['-f',", f"'{tmp_path / 'home' / 'kernel.json'}',",
-                           "'--IPKernelApp.parent_handle=123']"]
+                           "'--IPKernelApp.parent_handle=123']", "4"]  # fds 0-2, the listing
 
 
 def test_an_interrupt_of_the_launcher_reaches_the_kernel(server, tmp_path):

@@ -135,13 +135,13 @@ def _ipykernel(argv: list[str]) -> None:
     IPKernelApp.launch_instance(argv=argv)
 
 
-def _child(request: dict, fds: list[int], sockets: list[socket.socket],
+def _child(request: dict, fds: list[int], server_files: list,
            kernel: Callable[[list[str]], None]) -> None:
     """In the forked child: become the grader's kernel; never returns."""
     code = 1
     try:
-        for sock in sockets:
-            sock.close()
+        for file in server_files:  # the server's sockets and selector: none reach the kernel
+            file.close()
         for target, fd in zip((0, 1, 2), fds, strict=False):
             os.dup2(fd, target)
         for fd in fds:
@@ -222,7 +222,7 @@ def serve(
                         continue
                     pid = os.fork()
                     if pid == 0:
-                        _child(request, fds, [listener, *children, conn], kernel)
+                        _child(request, fds, [selector, listener, *children, conn], kernel)
                     for fd in fds:
                         os.close(fd)
                     conn.sendall(encode({"pid": pid}))
