@@ -239,7 +239,8 @@ class _Worker:
             self.process = subprocess.Popen(  # noqa: S603 (the caller's worker command)
                 self.command, cwd=self.cwd, env=self.env, text=True,
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
+        with tempfile.NamedTemporaryFile("w+", suffix=".log", encoding="utf-8",
+                                         errors="replace") as log:
             try:
                 self.process.stdin.write(request(argv, log.name))
                 self.process.stdin.flush()
