@@ -62,13 +62,14 @@ SOURCE = ROOT / "notebooks" / "04_ejercicio_lenet5.ipynb"
 ASSIGNMENT = "lenet5"
 NOTEBOOK = SOURCE.name
 # Accounts of Debian's base-passwd that no service of a test machine uses; they play students.
-# autograde takes the students in sorted order (Moodle's numbers, then these names): the loop
-# ("bucle", 60 s per-cell timeout) goes to "backup", 21st of 28, so that the other worker
-# grades the last submissions meanwhile; handed to "uucp", last, it left a worker idle for
-# about a minute at the end.
 ACCOUNTS = ("games", "man", "lp", "news", "backup", "proxy", "uucp", "list")
-EXCHANGE_KINDS = ("resuelto", "sin_tocar", "solo_ej1", "errores_a", "bucle", "salida_enorme",
-                  "celda_editada", "espia")
+EXCHANGE_KINDS = ("resuelto", "sin_tocar", "solo_ej1", "errores_a", "solo_ej2",
+                  "salida_enorme", "celda_editada", "espia")
+# autograde takes the students in sorted order (Moodle's numbers, then the accounts): the loop
+# ("bucle", 60 s per-cell timeout) is Moodle's first participant, 2001, graded right after the
+# second assignment, so that the other worker grades most of the class meanwhile (a submission
+# takes about 3-4 s); graded 21st of 28 it left a worker idle for about 40 s at the end.
+FIRST_IN_THE_ZIP = "bucle"
 # The second assignment (notebooks 01 and 02), handed in by hand: account -> submission kind.
 BASICS_STUDENTS = {"games": "resuelto", "man": "sin_tocar"}
 GRADER_UID_BASE = 61000  # sandboxed kernels: uid 61000 + worker slot, no account needed
@@ -176,7 +177,8 @@ def _route(base: Path, times: dict[str, float]):
         archive = course / "downloaded" / ASSIGNMENT / "archive"
         archive.mkdir(parents=True)
         with zipfile.ZipFile(archive / "cnn-lenet5-entregas.zip", "w") as zf:
-            for number, sub in enumerate(by_kind.values(), start=2001):
+            in_the_zip = sorted(by_kind.values(), key=lambda s: s.student != FIRST_IN_THE_ZIP)
+            for number, sub in enumerate(in_the_zip, start=2001):
                 participant = str(number)
                 folder = f"Alumno {sub.student.replace('_', ' ').title()}_{participant}"
                 zf.writestr(f"{folder}_assignsubmission_file/{sub.file_name}",
