@@ -1,7 +1,7 @@
 """The class route of deploy/nbgrader_config.py, end to end, on a simulated class of notebook 04.
 
-One module-scoped run (about 3 minutes on 2 idle cores; `deploy/run_tests.sh`, a step of
-`.ci/run`, not the README's test command):
+One module-scoped run (271 s alone on the 2 cores, queue job s8-grading-new30;
+`deploy/run_tests.sh`, a step of `.ci/run`, not the README's test command):
 
 1. ``generate_assignment`` from the solved notebook, and for the course's second assignment
    (notebooks 01 and 02, "fundamentos");
