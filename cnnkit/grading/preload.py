@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -41,6 +42,7 @@ from pathlib import Path
 __all__ = ["SOCKET_VARIABLE", "decode", "encode", "fork_kernel", "running", "serve"]
 
 SOCKET_VARIABLE = "CNNKIT_GRADER_PRELOAD"
+_homes: list[str] = []  # the server's own home, removed when it stops
 _MAX_MESSAGE = 1 << 20
 
 
@@ -115,6 +117,7 @@ def _prepare_imports() -> None:
     """Imports what a course kernel imports first, in the environment a kernel has."""
     os.umask(0o022)  # children (other uids) read Keras's and Matplotlib's files here
     home = tempfile.mkdtemp(prefix="cnnkit-preload-home-")
+    _homes.append(home)
     os.chmod(home, 0o755)
     # a kernel's own empty home, as the sandbox gives it (Keras reads ~/.keras at import)
     os.environ.update(HOME=home, MPLCONFIGDIR=str(Path(home) / ".matplotlib"))
@@ -246,6 +249,8 @@ def serve(
             os.waitpid(pid, 0)
         listener.close()
         Path(path).unlink(missing_ok=True)
+        for home in _homes:  # _prepare_imports' home
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def _kill(pid: int) -> None:
