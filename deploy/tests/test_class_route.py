@@ -1,6 +1,6 @@
 """The class route of deploy/nbgrader_config.py, end to end, on a simulated class of notebook 04.
 
-One module-scoped run (271 s alone on the 2 cores, queue job s8-grading-new30;
+One module-scoped run (271-280 s alone on the 2 cores, queue jobs s8-grading-new30 and -new30b;
 `deploy/run_tests.sh`, a step of `.ci/run`, not the README's test command):
 
 1. ``generate_assignment`` from the solved notebook, and for the course's second assignment
@@ -68,7 +68,8 @@ EXCHANGE_KINDS = ("resuelto", "sin_tocar", "solo_ej1", "errores_a", "solo_ej2",
 # autograde takes the students in sorted order (Moodle's numbers, then the accounts): the loop
 # ("bucle", 60 s per-cell timeout) is Moodle's first participant, 2001, graded right after the
 # second assignment, so that the other worker grades most of the class meanwhile (a submission
-# takes about 3-4 s); graded 21st of 28 it left a worker idle for about 40 s at the end.
+# takes about 3-4 s); graded 21st of 28 it left a worker idle at the end (autograde 128 s; 120 s
+# with the loop first, one run each).
 FIRST_IN_THE_ZIP = "bucle"
 # The second assignment (notebooks 01 and 02), handed in by hand: account -> submission kind.
 BASICS_STUDENTS = {"games": "resuelto", "man": "sin_tocar"}
