@@ -1,11 +1,14 @@
 """Grading time of notebook 04 with nbgrader: seconds per submission and for a simulated class.
 
-Grades a simulated class (``deploy/tests/simulated_class.py``: the 18 kinds of submission,
-``--copies`` times each) in a temporary course made with ``deploy/nbgrader_config.py``, in the
-mode that configuration grades in (short mode, ``CNNKIT_QUICK=1``, 60 s per cell, the cells
-tagged ``skip-autograde`` left out by ``cnnkit.grading.execute.SkippingExecute``), with
-``python -m cnnkit.grading autograde`` and ``--workers`` processes. As root, submissions run
-in the sandboxed kernel (one uid per worker), as in production; otherwise in the plain kernel.
+Grades a simulated class (``deploy/tests/simulated_class.py``: the 28 kinds of submission,
+``--copies`` times each, or the first ``--submissions`` of those copies) in a temporary course
+made with ``deploy/nbgrader_config.py``, in the mode that configuration grades in (short mode,
+``CNNKIT_QUICK=1``, 60 s per cell, the cells tagged ``skip-autograde`` left out by
+``cnnkit.grading.execute.SkippingExecute``), as ``python -m cnnkit.grading autograde`` does:
+``--workers`` worker processes that import nbgrader once each (``cnnkit.grading.worker``). As
+root, submissions run in the sandboxed kernel (one uid per worker), forked from a process
+that imported TensorFlow once (``--preload``, ``cnnkit.grading.preload``), as in production;
+otherwise in the plain kernel.
 
 It prints and stores (``benchmarks/results/grading_<date>.txt``, or ``--output``) the machine,
 the load average before and after, the wall time of the class, the wall and the CPU time per
@@ -62,11 +65,12 @@ def _nbgrader(args: list[str], course: Path, env: dict[str, str]) -> None:
                    umask=0o077)
 
 
-def measure(copies: int, workers: int, kinds: set[str] | None = None) -> tuple[list[str], bool]:
+def measure(copies: int, workers: int, kinds: set[str] | None = None,
+            submissions: int | None = None) -> tuple[list[str], bool]:
     """Grades the class; returns the report's lines and whether every grade matched."""
     from nbgrader.api import Gradebook
 
-    from cnnkit.grading.parallel import autograde
+    from cnnkit.grading.parallel import WORKER, autograde
     from cnnkit.grading.sandbox import install_kernelspec
 
     sandbox = os.geteuid() == 0
@@ -93,6 +97,8 @@ def measure(copies: int, workers: int, kinds: set[str] | None = None) -> tuple[l
                     continue  # without the sandbox it would rewrite everyone's grades
                 if kinds and sub.student not in kinds:
                     continue
+                if submissions is not None and len(expected) == submissions:
+                    break
                 student = f"{sub.student}_{copy}"
                 folder = course / "submitted" / student / ASSIGNMENT
                 folder.mkdir(parents=True)
@@ -102,7 +108,8 @@ def measure(copies: int, workers: int, kinds: set[str] | None = None) -> tuple[l
         cpu0, start = _cpu_children(), time.perf_counter()
         with reachable_interpreter():  # the sandbox's uid runs this environment's Python
             results = autograde(ASSIGNMENT, list(expected), course_dir=course, workers=workers,
-                                uids=[UID_BASE + i for i in range(workers)] if sandbox else None)
+                                uids=[UID_BASE + i for i in range(workers)] if sandbox else None,
+                                preload=sandbox, worker=WORKER)
         wall, cpu = time.perf_counter() - start, _cpu_children() - cpu0
         with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
             got = {s: gradebook.find_submission(ASSIGNMENT, s).score for s in expected}
@@ -116,8 +123,10 @@ def measure(copies: int, workers: int, kinds: set[str] | None = None) -> tuple[l
             f"load average at end: {_load()}",
             f"mode: CNNKIT_QUICK=1, Execute.timeout 60 s, cells tagged skip-autograde left "
             f"out, sandboxed kernel: "
-            f"{'yes' if sandbox else 'no (not root)'}",
-            f"class: {n} submissions ({copies} x {n // copies} kinds), {workers} workers",
+            f"{'yes, forked from a preloaded one' if sandbox else 'no (not root)'}, one "
+            "nbgrader worker process per slot",
+            f"class: {n} submissions (up to {copies} copies of {len(by_kind)} kinds), "
+            f"{workers} workers",
             f"class wall time: {wall:.0f} s; {wall / n:.1f} s per submission (wall / count)",
             f"CPU time (nbgrader + kernels): {cpu:.0f} s; {cpu / n:.1f} CPU-s per submission",
             f"one submission's own wall time (while {workers} run at once): median "
@@ -145,13 +154,16 @@ def measure(copies: int, workers: int, kinds: set[str] | None = None) -> tuple[l
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--copies", type=int, default=2, help="copies of the 18 kinds")
+    parser.add_argument("--copies", type=int, default=2, help="copies of the 28 kinds")
+    parser.add_argument("--submissions", type=int, default=None,
+                        help="only the first N of those copies (e.g. 120 of 5 x 28)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--kinds", default="", help="only these kinds, comma-separated "
                         "(a smoke run; the stored results grade every kind)")
     args = parser.parse_args(argv)
-    lines, ok = measure(args.copies, args.workers, set(filter(None, args.kinds.split(","))))
+    lines, ok = measure(args.copies, args.workers, set(filter(None, args.kinds.split(","))),
+                        args.submissions)
     text = "\n".join(lines) + "\n"
     print(text, end="")
     output = args.output or ROOT / "benchmarks" / "results" / (

@@ -11,7 +11,7 @@ tagged ``skip-autograde`` are left out, the export has the same scores), and the
 (``deploy/tests/test_class_route.py``: a simulated class of notebook 04, each exercise alone,
 typical mistakes, shortcuts, hostile submissions, and notebooks 01 and 02 as a second
 assignment, solved and untouched), and notebooks 03, 05 and 06 in one assignment
-(``deploy/tests/test_grade_06.py``: solved full marks, untouched zero).
+(``deploy/tests/test_grade_03_05_06.py``: solved full marks, untouched zero).
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def test_written_answers_are_manual_answers_worth_nothing_with_the_configured_pl
     """A markdown cell a student writes in (06's prediction) is nbgrader's manually graded
     answer, the only editable markdown cell nbgrader has, worth 0 points; its text is the
     configuration's ``ClearSolutions.text_stub``, which nbgrader puts in its place, so the
-    release still equals ``cnnkit student``'s copy (deploy/tests/test_grade_06.py)."""
+    release still equals ``cnnkit student``'s copy (deploy/tests/test_grade_03_05_06.py)."""
     stubs = {re.search(r'text_stub = "(.*)"', (ROOT / path).read_text()).group(1)
              for path in ("deploy/nbgrader_config.py", "README.md")}
     assert len(stubs) == 1, stubs

@@ -10,6 +10,10 @@ Instructors' tools (they need the ``instructor`` extra, i.e. nbgrader):
   Moodle's "Download all submissions".
 - :class:`cnnkit.grading.execute.SkippingExecute`: nbgrader's autograde execution without the
   read-only cells tagged ``skip-autograde`` (trainings, figures) that no grade depends on.
+- :mod:`cnnkit.grading.worker`: one process per worker that imports nbgrader once and runs
+  its students' ``nbgrader autograde`` one after another.
+- :mod:`cnnkit.grading.preload`: sandboxed kernels forked from a process that imported
+  TensorFlow once (``--preload``).
 
 The command line is ``python -m cnnkit.grading --help``; ``deploy/`` holds the course's
 ``nbgrader_config.py`` and ``jupyterhub_config.py``.

@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="sandboxed kernels run as uid BASE + worker slot")
     grade.add_argument("--student", action="append", help="grade only these (repeatable)")
     grade.add_argument("--force", action="store_true", help="grade again (nbgrader --force)")
+    grade.add_argument("--preload", action="store_true",
+                       help="fork the sandboxed kernels from one process that has imported "
+                       "TensorFlow (needs --uid-base)")
     kernel = commands.add_parser("install-kernel", help="install the sandboxed kernelspec")
     kernel.add_argument("--user", default="nobody", help="account name or uid")
     kernel.add_argument("--prefix", default=f"{sys.prefix}/share/jupyter",
@@ -56,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     uids = None if args.uid_base is None else [args.uid_base + i for i in range(args.workers)]
     results = parallel.autograde_assignments(
         args.assignments, args.student, workers=args.workers, uids=uids,
-        extra_args=["--force"] if args.force else [])
+        extra_args=["--force"] if args.force else [], preload=args.preload,
+        worker=parallel.WORKER)
     failed = [r for r in results if not r.ok]
     for r in results:
         print(f"{r.student}\t{r.assignment}\t{'ok' if r.ok else 'FAILED'}\t{r.seconds:.1f} s"

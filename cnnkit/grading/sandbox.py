@@ -14,7 +14,9 @@ nbgrader at it with ``c.Execute.kernel_name = "cnnkit-grader"``. Keep ``source/`
 nbgrader with ``umask 077``). The uid is the ``--user`` of the kernelspec (a name or a
 number; a number needs no account), or ``CNNKIT_GRADER_UID`` in the environment, which
 ``cnnkit.grading.autograde`` sets to a different uid for each parallel worker so that two
-submissions graded at the same time cannot reach each other's kernel.
+submissions graded at the same time cannot reach each other's kernel. When
+``CNNKIT_GRADER_PRELOAD`` names a :mod:`cnnkit.grading.preload` server, the kernel is forked
+from it (same uid, directory, umask and environment) instead of started from scratch.
 
 Example:
     >>> spec = kernelspec(user="nobody", python="/usr/bin/python3")
@@ -34,6 +36,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from cnnkit.grading import preload
 
 __all__ = ["KERNEL_NAME", "install_kernelspec", "kernelspec", "main"]
 
@@ -119,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
         env = dict(os.environ, HOME=str(home), TMPDIR=str(home), USER="cnnkit-grader",
                    LOGNAME="cnnkit-grader", MPLCONFIGDIR=str(home / ".matplotlib"))
         env.pop(UID_VARIABLE, None)
+        server = env.pop(preload.SOCKET_VARIABLE, "")
+        if server:  # a kernel forked from the preload server, if it answers
+            try:
+                return preload.fork_kernel(server, uid=uid, gid=gid, connection=str(connection),
+                                           home=str(home), env=env)
+            except (OSError, ValueError) as error:
+                print(f"cnnkit.grading.sandbox: preload server not used ({error}); starting "
+                      "the kernel", file=sys.stderr)
         kernel = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
             [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection)],
             cwd=home, env=env, user=uid, group=gid, extra_groups=[], umask=0o077,

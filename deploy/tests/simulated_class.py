@@ -171,7 +171,7 @@ def _mistakes(source: nbformat.NotebookNode, names: tuple[str, ...]) -> dict[str
 def simulated_class(
     release: nbformat.NotebookNode, source: nbformat.NotebookNode, course_dir: str
 ) -> list[Submission]:
-    """The 18 kinds of submission, in the order they are handed in."""
+    """The 28 kinds of submission, in the order they are handed in."""
     def mistakes(*names: str) -> nbformat.NotebookNode:
         return fill(release, source, written=_mistakes(source, names))
 
@@ -213,6 +213,12 @@ def simulated_class(
                    notes=["exercises 1, 3 and 4 blank, check_lenet / check_compile rebound"]),
         Submission("renombrado", fill(release, source), dict(POINTS),
                    file_name="04_ejercicio_lenet5 (1).ipynb", notes=["file renamed by hand"]),
+        # everything but one exercise, and one typical mistake alone
+        *(Submission(f"falta_{e}", fill(release, source, solved=tuple(x for x in ALL if x != e)),
+                     _without(e)) for e in ALL),
+        *(Submission(f"solo_error_{name}", mistakes(name), wrong(name))
+          for name in ("diez_clases_fijas", "relleno_de_3", "sgd", "average_en_la_moderna",
+                       "test_sin_rellenar")),
     ]
     return class_
 

@@ -1,7 +1,7 @@
 """The class route of deploy/nbgrader_config.py, end to end, on a simulated class of notebook 04.
 
-One module-scoped run (about 3 minutes on 2 idle cores; `deploy/run_tests.sh`, a step of
-`.ci/run`, not the README's test command):
+One module-scoped run (271-280 s alone on the 2 cores, queue jobs s8-grading-new30 and -new30b;
+`deploy/run_tests.sh`, a step of `.ci/run`, not the README's test command):
 
 1. ``generate_assignment`` from the solved notebook, and for the course's second assignment
    (notebooks 01 and 02, "fundamentos");
@@ -12,10 +12,11 @@ One module-scoped run (about 3 minutes on 2 idle cores; `deploy/run_tests.sh`, a
 3. the Moodle route for the others: a zip laid out as Moodle's "Download all submissions"
    (one folder per student, one notebook renamed by its student) and ``zip_collect`` with
    ``cnnkit.grading.moodle.MoodleCollector``;
-4. ``python -m cnnkit.grading autograde`` of both assignments (one pool of 2 workers) with
-   the sandboxed kernel: every submission runs as an unprivileged uid with no account, one
-   per worker; the second assignment has two submissions put by hand in ``submitted/``
-   (solved: 10 points each notebook; untouched: 0 for every exercise);
+4. ``python -m cnnkit.grading autograde --preload`` of both assignments (one pool of 2
+   workers) with the sandboxed kernel: every submission runs as an unprivileged uid with no
+   account, one per worker, in a kernel forked from one that imported TensorFlow once
+   (``cnnkit.grading.preload``); the second assignment has two submissions put by hand in
+   ``submitted/`` (solved: 10 points each notebook; untouched: 0 for every exercise);
 5. ``generate_feedback``, ``release_feedback`` and, as a student, ``fetch_feedback``;
 6. ``export``: the CSV's grade of every student equals the points expected for their
    submission, and so does every exercise's score in the gradebook.
@@ -61,13 +62,15 @@ SOURCE = ROOT / "notebooks" / "04_ejercicio_lenet5.ipynb"
 ASSIGNMENT = "lenet5"
 NOTEBOOK = SOURCE.name
 # Accounts of Debian's base-passwd that no service of a test machine uses; they play students.
-# autograde takes the students in sorted order (Moodle's numbers, then these names): the loop
-# ("bucle", 60 s per-cell timeout) goes to "backup", 11th of 18, so that the other worker
-# grades the last submissions meanwhile; handed to "uucp", last, it left a worker idle for
-# about a minute at the end.
 ACCOUNTS = ("games", "man", "lp", "news", "backup", "proxy", "uucp", "list")
-EXCHANGE_KINDS = ("resuelto", "sin_tocar", "solo_ej1", "errores_a", "bucle", "salida_enorme",
-                  "celda_editada", "espia")
+EXCHANGE_KINDS = ("resuelto", "sin_tocar", "solo_ej1", "errores_a", "solo_ej2",
+                  "salida_enorme", "celda_editada", "espia")
+# autograde takes the students in sorted order (Moodle's numbers, then the accounts): the loop
+# ("bucle", 60 s per-cell timeout) is Moodle's first participant, 2001, graded right after the
+# second assignment, so that the other worker grades most of the class meanwhile (a submission
+# takes about 3-4 s); graded 21st of 28 it left a worker idle at the end (autograde 128 s; 120 s
+# with the loop first, one run each).
+FIRST_IN_THE_ZIP = "bucle"
 # The second assignment (notebooks 01 and 02), handed in by hand: account -> submission kind.
 BASICS_STUDENTS = {"games": "resuelto", "man": "sin_tocar"}
 GRADER_UID_BASE = 61000  # sandboxed kernels: uid 61000 + worker slot, no account needed
@@ -175,7 +178,8 @@ def _route(base: Path, times: dict[str, float]):
         archive = course / "downloaded" / ASSIGNMENT / "archive"
         archive.mkdir(parents=True)
         with zipfile.ZipFile(archive / "cnn-lenet5-entregas.zip", "w") as zf:
-            for number, sub in enumerate(by_kind.values(), start=2001):
+            in_the_zip = sorted(by_kind.values(), key=lambda s: s.student != FIRST_IN_THE_ZIP)
+            for number, sub in enumerate(in_the_zip, start=2001):
                 participant = str(number)
                 folder = f"Alumno {sub.student.replace('_', ' ').title()}_{participant}"
                 zf.writestr(f"{folder}_assignsubmission_file/{sub.file_name}",
@@ -206,8 +210,8 @@ def _route(base: Path, times: dict[str, float]):
         # the second assignment's two submissions (two notebooks each) first: the longest
         # jobs go to the pool first
         run = _run([sys.executable, "-m", "cnnkit.grading", "autograde", BASICS, ASSIGNMENT,
-                    f"--workers={WORKERS}", f"--uid-base={GRADER_UID_BASE}"], course, env,
-                   ok=False)
+                    f"--workers={WORKERS}", f"--uid-base={GRADER_UID_BASE}", "--preload"],
+                   course, env, ok=False)
         times[f"autograde ({len(basics_expected)} + {len(expected)} submissions, {WORKERS} "
               "workers)"] = time.perf_counter() - start
         autograde_log = run.stdout + run.stderr
@@ -315,8 +319,8 @@ def _outputs(nb: nbformat.NotebookNode, grade_id: str) -> str:
 
 def test_the_class_has_both_routes_and_every_kind_of_submission(graded):
     kinds = [sub.notes[0] for sub in graded["expected"].values()]
-    assert len(kinds) == len(set(kinds)) == 18
-    assert sum(s.isdigit() for s in graded["expected"]) == 10  # Moodle participant ids
+    assert len(kinds) == len(set(kinds)) == 28
+    assert sum(s.isdigit() for s in graded["expected"]) == 20  # Moodle participant ids
     assert graded["returncode"] == 0, graded["log"]
 
 

@@ -1,5 +1,5 @@
 """Grades cannot depend on training, data or time: a static check of the graded notebooks
-(01 to 05), no kernel.
+(01 to 06), no kernel.
 
 Every name a graded check cell (hidden tests included) reads is defined in that cell, is
 the student's function of a solution cell, or comes from the notebook's import cells. So a
@@ -19,12 +19,14 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 SOURCE = NOTEBOOKS / "04_ejercicio_lenet5.ipynb"
-GRADED = {  # graded notebook: how many graded checks it has
+GRADED = {  # graded notebook: how many graded check cells it has (code; 06 also has a
+    # written answer, a markdown cell graded by hand)
     SOURCE: 5,
     NOTEBOOKS / "01_convolucion_y_filtros.ipynb": 6,
     NOTEBOOKS / "02_pooling_y_dimensionalidad.ipynb": 4,
     NOTEBOOKS / "03_cnn_fashion_mnist.ipynb": 3,
     NOTEBOOKS / "05_transfer_learning.ipynb": 3,
+    NOTEBOOKS / "06_arquitecturas_profundas.ipynb": 4,
 }
 graded_notebooks = pytest.mark.parametrize("path", GRADED, ids=[p.stem[:2] for p in GRADED])
 
@@ -96,8 +98,9 @@ def _import_cells(nb) -> set[str]:
 
 def _allowed(nb) -> set[str]:
     allowed = set(dir(builtins))
-    for cell in nb.cells:
-        if _meta(cell).get("grade_id") in _import_cells(nb) or _meta(cell).get("solution"):
+    for cell in nb.cells:  # a written answer (06's prediction, markdown) defines no name
+        if cell.cell_type == "code" and (
+                _meta(cell).get("grade_id") in _import_cells(nb) or _meta(cell).get("solution")):
             allowed |= _top_level(ast.parse(cell.source))
     return allowed
 
@@ -106,7 +109,7 @@ def _allowed(nb) -> set[str]:
 def test_graded_checks_read_only_their_own_names_the_imports_and_the_student_functions(path):
     nb = nbformat.read(path, as_version=4)
     allowed = _allowed(nb)
-    checks = [c for c in nb.cells if _meta(c).get("grade")]
+    checks = [c for c in nb.cells if _meta(c).get("grade") and c.cell_type == "code"]
     assert len(checks) == GRADED[path]
     for cell in checks:
         tree = ast.parse(cell.source)
