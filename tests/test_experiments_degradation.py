@@ -49,10 +49,17 @@ def test_probe_measures_at_start_every_k_steps_and_at_the_end():
         assert rows[-1]["train_error"] == degradation.error_rate(network.model, x[:40], Y[:40])
 
 
-def test_the_error_is_measured_with_recomputed_batch_norm_statistics():
+@pytest.fixture(scope="module")
+def plain_network():
+    """One traced plain network of 4 steps for the tests below (each train() starts over:
+    fresh weights and optimiser, as test_a_reused_network_equals_a_new_one shows)."""
+    return degradation.Network((28, 28, 1), 10, depth=8, plain=True, width=2, total_steps=4)
+
+
+def test_the_error_is_measured_with_recomputed_batch_norm_statistics(plain_network,
+                                                                      monkeypatch):
     """A network whose moving statistics are off (mean 10) is measured with its own."""
-    network = degradation.Network((28, 28, 1), 10, depth=8, plain=True, width=2,
-                                  total_steps=2)
+    network = plain_network
     build = network.build
 
     def shifted():  # every moving mean 10: after ReLU nothing is left, one class for all
@@ -62,7 +69,7 @@ def test_the_error_is_measured_with_recomputed_batch_norm_statistics():
                 layer.moving_mean.assign(np.full(layer.moving_mean.shape, 10.0))
         return model
 
-    network.build = shifted
+    monkeypatch.setattr(network, "build", shifted)  # this test only
     x = steps.as_images(X) * np.linspace(0.1, 1.0, len(X))[:, None, None, None]  # varied
     keras.utils.set_random_seed(0)
     model = network.model  # traced already; given the weights train(seed=0) starts from
@@ -80,9 +87,8 @@ def test_the_error_is_measured_with_recomputed_batch_norm_statistics():
     assert [r["train_error_moving"] for r in again] == [r["train_error_moving"] for r in rows]
 
 
-def test_a_reused_network_equals_a_new_one():
-    network = degradation.Network((28, 28, 1), 10, depth=8, plain=True, width=2,
-                                  total_steps=4)
+def test_a_reused_network_equals_a_new_one(plain_network):
+    network = plain_network  # may have trained already (another test); trains seed 1 here
     network.train(X, Y, seed=1, probe=np.arange(20), probes=2, batch_size=16)
     again = network.train(X, Y, seed=0, probe=np.arange(20), probes=2, batch_size=16)
     alone = degradation.train_network(X, Y, depth=8, plain=True, seed=0, epochs=4 * 16 / 96,
