@@ -230,3 +230,47 @@ def test_the_numbers_notebook_05_quotes_follow_from_the_stored_rows(stored):
     mean, low, high = paired_difference([res160[s] for s in range(5)],
                                         [scratch[s] for s in range(5)])
     assert low < 10 < high  # the interval of the best variant contains 10 points
+
+
+# -- bench_transfer_source.py (notebook 05, section 8) ---------------------------------------
+SOURCE = BENCHMARKS.parent / "cnnkit" / "experiments" / "results" / "transfer_source.jsonl"
+
+
+@pytest.fixture(scope="module")
+def source():
+    return _load(BENCHMARKS / "bench_transfer_source.py")
+
+
+def test_source_options_get_the_same_tuning_budget(source):
+    assert set(source.GRIDS) == {"scratch", "extractor", "finetune"}
+    assert {len(rates) for rates in source.GRIDS.values()} == {4}
+    assert all(list(g) == sorted(g) for g in source.GRIDS.values())
+
+
+def test_the_standardised_head_folds_exactly_into_dense_weights():
+    import numpy as np
+
+    from cnnkit.experiments.transfer_source import fold_standardisation, standardise
+
+    rng = np.random.default_rng(0)
+    f = rng.normal(3.0, 2.0, (40, 6))
+    f[:, 2] = 5.0  # a constant feature: scale 1, not a division by 0
+    kernel, bias = rng.normal(size=(6, 5)), rng.normal(size=5)
+    mean, scale = standardise(f)
+    assert scale[2] == 1.0 and np.allclose(((f - mean) / scale)[:, [0, 1, 3]].std(0), 1.0)
+    folded, folded_bias = fold_standardisation(kernel, bias, mean, scale)
+    assert np.allclose(f @ folded + folded_bias, ((f - mean) / scale) @ kernel + bias)
+
+
+def test_the_source_command_writes_a_new_file_and_refuses_short_mode(source, tmp_path,
+                                                                      monkeypatch):
+    taken = tmp_path / "run.jsonl"
+    taken.write_text('{"kind": "machine"}\n')
+    with pytest.raises(SystemExit, match="exists"):
+        source.main(["--quick", "--quiet", "--out", str(taken)])
+    assert taken.read_text() == '{"kind": "machine"}\n'
+    assert source._parser().parse_args([]).out is None  # default: a new, dated file
+    monkeypatch.setenv("CNNKIT_QUICK", "1")
+    with pytest.raises(SystemExit, match="CNNKIT_QUICK is set"):
+        source.main(["--sizes", "100", "--seeds", "1", "--out", str(tmp_path / "full.jsonl")])
+    assert not (tmp_path / "full.jsonl").exists()
