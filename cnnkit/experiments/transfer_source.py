@@ -97,7 +97,7 @@ def standardise(f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Example:
         >>> mean, scale = standardise(np.array([[0.0, 2.0], [2.0, 2.0]]))
         >>> mean.tolist(), scale.tolist()
-        [[1.0, 2.0], [1.0, 1.0]]
+        ([1.0, 2.0], [1.0, 1.0])
     """
     mean, scale = f.mean(axis=0), f.std(axis=0)
     return mean, np.where(scale > 1e-6, scale, 1.0)
