@@ -110,6 +110,7 @@ STORED_SHA256 = {
     "deep_degradation.jsonl": "b4ca125a047da1556c7e6c75f7117757c357221a7ce872c82b398c98c3210194",
     "deep_families.jsonl": "8c2232eac27f5329cbe1d96c01edf3a6e816418b4593dc19a7a0056c55476039",
     "transfer_labels.jsonl": "f34f22c2ab75fd3a786295e0da174c2e21ebc6e7e181bedb54a97581b68a83a8",
+    "transfer_source.jsonl": "4bcc52380cf43709933b2be0eb56455bc966677dbda4d5c2f7cae0da032fd591",
 }
 
 
@@ -274,3 +275,26 @@ def test_the_source_command_writes_a_new_file_and_refuses_short_mode(source, tmp
     with pytest.raises(SystemExit, match="CNNKIT_QUICK is set"):
         source.main(["--sizes", "100", "--seeds", "1", "--out", str(tmp_path / "full.jsonl")])
     assert not (tmp_path / "full.jsonl").exists()
+
+
+def test_the_stored_source_run_is_complete_and_chose_its_rates_on_validation(source):
+    rows = [json.loads(line) for line in SOURCE.read_text().splitlines() if line.strip()]
+    first, last = rows[0], rows[-1]
+    assert first["kind"] == "machine" and last["kind"] == "end" and last["seconds"] > 0
+    assert first["code"]["git"] and first["data"] == {
+        "dataset": "fashion_mnist", "target_classes": 5, "pool": 28000, "validation": 2000,
+        "test": 5000}
+    assert first["plan"]["grids"] == {o: list(g) for o, g in source.GRIDS.items()}
+    tune = {r["n"]: r for r in rows if r["kind"] == "tune"}
+    tests = [r for r in rows if r["kind"] == "test"]
+    assert sorted(tune) == sorted(SIZES)
+    for n, row in tune.items():
+        for option, accuracies in row["validation"].items():  # the best validation accuracy
+            grid = source.GRIDS[option]
+            assert row["chosen"][option] == grid[accuracies.index(max(accuracies))]
+        for option in source.GRIDS:
+            runs = [r for r in tests if (r["n"], r["option"]) == (n, option)]
+            assert sorted(r["seed"] for r in runs) == [0, 1, 2, 3, 4], (n, option)
+            assert {r["rate"] for r in runs} == {row["chosen"][option]}
+    assert len(tests) == 3 * 5 * len(SIZES)
+    assert all(0 <= r["accuracy"] <= 1 and r["seconds"] > 0 for r in tests)
