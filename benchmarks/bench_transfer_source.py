@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seeds", type=int, default=SEEDS)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--quick", action="store_true",
-                        help="cnnkit's sample, 50 test images, 4 steps, 1 seed, no tuning: "
+                        help="cnnkit's sample, 20 test images, 2 steps, 1 seed, no tuning: "
                              "checks that it runs, measures nothing")
     parser.add_argument("--quiet", action="store_true", help="do not print the rows")
     return parser

@@ -59,7 +59,7 @@ GRIDS = {  # learning-rate candidates, four per option (half-decade steps)
     "finetune": (1e-4, 3e-4, 1e-3, 3e-3),
 }
 OPTIONS = ("scratch", "extractor", "finetune")
-QUICK_TEST_IMAGES = 50
+QUICK_TEST_IMAGES = 20
 
 
 def target_data(quick: bool = False) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -67,7 +67,7 @@ def target_data(quick: bool = False) -> dict[str, tuple[np.ndarray, np.ndarray]]
 
     Returns ``{"pool": ..., "validation": ..., "test": ...}``, each ``(x, y)``: the pool the
     labelled images are drawn from, the validation images (stratified, ``random_state=0``)
-    and the test images. ``quick``: cnnkit's sample, 200 validation and 50 test images.
+    and the test images. ``quick``: cnnkit's sample, 200 validation and 20 test images.
     """
     source = transfer.CNNKIT_BACKBONES[BACKBONE].source_classes
     target = np.array([c for c in range(10) if c not in source])
@@ -208,7 +208,7 @@ def run(out: str | Path, *, sizes=SIZES, seeds: int = SEEDS, quick: bool = False
             ``tune`` row reproduces that run's seeds without tuning again).
         sizes: numbers of labelled images.
         seeds: draws per size (seeds 0 .. seeds-1).
-        quick: a smoke run on cnnkit's sample (200 validation and 50 test images), 4 steps,
+        quick: a smoke run on cnnkit's sample (200 validation and 20 test images), 2 steps,
             no tuning (the second rate of each grid). It checks that the code runs.
         quiet: do not print the rows as they are written.
         resume: continue (or reproduce) a run in ``out``.
