@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="run cnnkit.experiments.bn_diagnosis instead (seeds 0 .. --seeds-1 "
                              "at 100 labels)")
     parser.add_argument("--quick", action="store_true",
-                        help="the 3,000-image sample, 50 test images, 4 steps, 1 seed, the "
+                        help="the 3,000-image sample, 20 test images, 2 steps, 1 seed, the "
                              "first size, no tuning (the middle rate of each grid): checks that "
                              "it runs, measures nothing")
     parser.add_argument("--quiet", action="store_true", help="do not print the rows")

@@ -40,7 +40,7 @@ def test_steps_are_three_epochs_and_at_least_300(labels):
     assert labels.steps_for(50, quick=False) == 300
     assert labels.steps_for(1000, quick=False) == 300
     assert labels.steps_for(5000, quick=False) == 3 * 157
-    assert labels.steps_for(5000, quick=True) == 4
+    assert labels.steps_for(5000, quick=True) == 2
 
 
 def test_warmup_ramps_up_then_decays(labels):
@@ -110,6 +110,7 @@ STORED_SHA256 = {
     "deep_degradation.jsonl": "b4ca125a047da1556c7e6c75f7117757c357221a7ce872c82b398c98c3210194",
     "deep_families.jsonl": "8c2232eac27f5329cbe1d96c01edf3a6e816418b4593dc19a7a0056c55476039",
     "transfer_labels.jsonl": "f34f22c2ab75fd3a786295e0da174c2e21ebc6e7e181bedb54a97581b68a83a8",
+    "transfer_source.jsonl": "4bcc52380cf43709933b2be0eb56455bc966677dbda4d5c2f7cae0da032fd591",
 }
 
 
@@ -230,3 +231,70 @@ def test_the_numbers_notebook_05_quotes_follow_from_the_stored_rows(stored):
     mean, low, high = paired_difference([res160[s] for s in range(5)],
                                         [scratch[s] for s in range(5)])
     assert low < 10 < high  # the interval of the best variant contains 10 points
+
+
+# -- bench_transfer_source.py (notebook 05, section 8) ---------------------------------------
+SOURCE = BENCHMARKS.parent / "cnnkit" / "experiments" / "results" / "transfer_source.jsonl"
+
+
+@pytest.fixture(scope="module")
+def source():
+    return _load(BENCHMARKS / "bench_transfer_source.py")
+
+
+def test_source_options_get_the_same_tuning_budget(source):
+    assert set(source.GRIDS) == {"scratch", "extractor", "finetune"}
+    assert {len(rates) for rates in source.GRIDS.values()} == {4}
+    assert all(list(g) == sorted(g) for g in source.GRIDS.values())
+
+
+def test_the_standardised_head_folds_exactly_into_dense_weights():
+    import numpy as np
+
+    from cnnkit.experiments.transfer_source import fold_standardisation, standardise
+
+    rng = np.random.default_rng(0)
+    f = rng.normal(3.0, 2.0, (40, 6))
+    f[:, 2] = 5.0  # a constant feature: scale 1, not a division by 0
+    kernel, bias = rng.normal(size=(6, 5)), rng.normal(size=5)
+    mean, scale = standardise(f)
+    assert scale[2] == 1.0 and np.allclose(((f - mean) / scale)[:, [0, 1, 3]].std(0), 1.0)
+    folded, folded_bias = fold_standardisation(kernel, bias, mean, scale)
+    assert np.allclose(f @ folded + folded_bias, ((f - mean) / scale) @ kernel + bias)
+
+
+def test_the_source_command_writes_a_new_file_and_refuses_short_mode(source, tmp_path,
+                                                                      monkeypatch):
+    taken = tmp_path / "run.jsonl"
+    taken.write_text('{"kind": "machine"}\n')
+    with pytest.raises(SystemExit, match="exists"):
+        source.main(["--quick", "--quiet", "--out", str(taken)])
+    assert taken.read_text() == '{"kind": "machine"}\n'
+    assert source._parser().parse_args([]).out is None  # default: a new, dated file
+    monkeypatch.setenv("CNNKIT_QUICK", "1")
+    with pytest.raises(SystemExit, match="CNNKIT_QUICK is set"):
+        source.main(["--sizes", "100", "--seeds", "1", "--out", str(tmp_path / "full.jsonl")])
+    assert not (tmp_path / "full.jsonl").exists()
+
+
+def test_the_stored_source_run_is_complete_and_chose_its_rates_on_validation(source):
+    rows = [json.loads(line) for line in SOURCE.read_text().splitlines() if line.strip()]
+    first, last = rows[0], rows[-1]
+    assert first["kind"] == "machine" and last["kind"] == "end" and last["seconds"] > 0
+    assert first["code"]["git"] and first["data"] == {
+        "dataset": "fashion_mnist", "target_classes": 5, "pool": 28000, "validation": 2000,
+        "test": 5000}
+    assert first["plan"]["grids"] == {o: list(g) for o, g in source.GRIDS.items()}
+    tune = {r["n"]: r for r in rows if r["kind"] == "tune"}
+    tests = [r for r in rows if r["kind"] == "test"]
+    assert sorted(tune) == sorted(SIZES)
+    for n, row in tune.items():
+        for option, accuracies in row["validation"].items():  # the best validation accuracy
+            grid = source.GRIDS[option]
+            assert row["chosen"][option] == grid[accuracies.index(max(accuracies))]
+        for option in source.GRIDS:
+            runs = [r for r in tests if (r["n"], r["option"]) == (n, option)]
+            assert sorted(r["seed"] for r in runs) == [0, 1, 2, 3, 4], (n, option)
+            assert {r["rate"] for r in runs} == {row["chosen"][option]}
+    assert len(tests) == 3 * 5 * len(SIZES)
+    assert all(0 <= r["accuracy"] <= 1 and r["seconds"] > 0 for r in tests)

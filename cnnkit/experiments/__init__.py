@@ -8,6 +8,9 @@ over the same code.
 - :mod:`cnnkit.experiments.transfer_labels`: labelled examples on Fashion-MNIST, from
   scratch against ImageNet transfer learning (notebook 05). Needs TensorFlow. Its recipes,
   variants, controls and decision rules: :mod:`cnnkit.experiments.transfer_recipes`.
+- :mod:`cnnkit.experiments.transfer_source`: the same question with a small source task,
+  cnnkit's CNN pre-trained on five Fashion-MNIST classes and the other five as the target
+  (notebook 05, section 8).
 - :mod:`cnnkit.experiments.bn_diagnosis`: what re-estimating batch normalisation on the
   labelled images does to that experiment's fine-tuning (notebook 05).
 - :mod:`cnnkit.experiments.time_to_accuracy`: time to 92 % on Fashion-MNIST, deck 001's CNN
@@ -31,7 +34,8 @@ from typing import Any
 __all__ = ["RESULTS", "read_rows", "results_path", "stored_results"]
 
 RESULTS = Path(__file__).parent / "results"
-_SUBMODULES = frozenset({"records", "transfer_labels", "transfer_recipes", "bn_diagnosis",
+_SUBMODULES = frozenset({"records", "transfer_labels", "transfer_recipes", "transfer_source",
+                         "bn_diagnosis",
                          "families", "degradation", "gradients", "steps", "time_to_accuracy"})
 
 

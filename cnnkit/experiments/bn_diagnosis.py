@@ -140,7 +140,7 @@ def run(out: str | Path, *, seeds=(0, 1, 2), settings=SETTINGS, n: int = 100,
         seeds: the draws (the same as the stored run's seeds).
         settings: ``(re-estimate, extractor rate, fine-tuning rate)`` triples.
         n: labelled images per draw.
-        quick: a smoke run on cnnkit's sample (50 test images, 4 steps, the first seed
+        quick: a smoke run on cnnkit's sample (20 test images, 2 steps, the first seed
             and setting); it measures nothing.
         quiet: do not print the rows.
 

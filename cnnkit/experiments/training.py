@@ -79,12 +79,12 @@ def train_scratch(x, y, rate: float, seed: int, steps: int, batch: int, *, augme
 
 
 def train_head(f: np.ndarray, y: np.ndarray, rate: float, seed: int, steps: int, batch: int,
-               *, schedule: Schedule, eager: bool = False) -> keras.Sequential:
+               *, schedule: Schedule, eager: bool = False, classes: int = 10) -> keras.Sequential:
     """Dropout + Dense on fixed features: the extractor, trained on features computed once."""
     tf = _tensorflow()
     keras.utils.set_random_seed(seed)
     head = keras.Sequential([keras.Input((f.shape[1],)), keras.layers.Dropout(0.2),
-                             keras.layers.Dense(10, activation="softmax")])
+                             keras.layers.Dense(classes, activation="softmax")])
     _compile(head, rate, steps, schedule, eager)
     ds = tf.data.Dataset.from_tensor_slices((f, y)).shuffle(len(y), seed=seed).repeat()
     head.fit(ds.batch(batch), epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False)

@@ -58,7 +58,7 @@ __all__ = ["CONTROLS", "GRIDS", "QUICK_TEST_IMAGES", "SIZES", "VARIANTS", "Recip
            "draw", "helped", "options_for", "recipe_named", "run", "schedule", "steps_for",
            "tune"]  # fmt: skip
 
-QUICK_TEST_IMAGES = 50  # a smoke run scores on the sample's first 50 test images
+QUICK_TEST_IMAGES = 20  # a smoke run scores on the sample's first 20 test images
 
 
 def _fit_options(recipe: Recipe, eager: bool) -> dict[str, Any]:
@@ -206,7 +206,7 @@ def run(out: str | Path, *, sizes=SIZES, seeds: int = 5, variants: bool = True,
             or a control such as ``lite0_scratch``), at every size, with no combination
             step; ``variants`` is then ignored. A control's rows pair with the stored base
             run by seed (the same draws).
-        quick: a smoke run on cnnkit's 3,000-image sample: 50 test images, 4 steps,
+        quick: a smoke run on cnnkit's 3,000-image sample: 20 test images, 2 steps,
             1 seed, the first size, no tuning (the middle rate of each grid). It checks
             that the code runs and measures nothing.
         quiet: do not print the rows as they are written.

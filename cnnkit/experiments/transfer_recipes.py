@@ -90,9 +90,9 @@ def steps_for(n: int, quick: bool) -> int:
 
     Example:
         >>> steps_for(100, quick=False), steps_for(5000, quick=False), steps_for(100, quick=True)
-        (300, 471, 4)
+        (300, 471, 2)
     """
-    return 4 if quick else max(300, 3 * math.ceil(n / BATCH))
+    return 2 if quick else max(300, 3 * math.ceil(n / BATCH))
 
 
 def schedule(rate: float, steps: int, warmup: bool) -> keras.optimizers.schedules.CosineDecay:
