@@ -53,6 +53,23 @@ BYPASS = {
             "    return augmentation(flip='vertical', translation=0.0, seed=seed)",
             "sin augmentation"),
 }
+# more wrong answers, each with the words of the message that must name its mistake
+MISTAKES = [
+    ("ej2", f"def deck_con_gap(forma):  # no dropout\n    return models.conv_net(forma, 10, "
+            f"{DECK.replace(', dropout=0.5', '')}, pooling='avg')\n"
+            "def ahorro_gap(alto, ancho):\n    return (alto // 8 * ancho // 8 * 256 - 256) * 128",
+     "dropout"),
+    ("ej2", f"def deck_con_gap(forma):  # an added L2\n    return models.conv_net(forma, 10, "
+            f"{DECK}, l2=1e-3, pooling='avg')\n"
+            "def ahorro_gap(alto, ancho):\n    return (alto // 8 * ancho // 8 * 256 - 256) * 128",
+     "regularización"),
+    ("ej4", "def aumento_vertical(seed=1):  # ignores its seed\n"
+            "    return keras.Sequential([keras.layers.RandomFlip('vertical', seed=3)])",
+     "la semilla que recibe"),
+    ("ej4", "def aumento_vertical(seed=1):  # the wrong direction\n"
+            "    return keras.Sequential([keras.layers.RandomFlip('horizontal', seed=seed)])",
+     "volteada en vertical"),
+]
 PRELUDE = """import numpy as np
 import keras
 import cnnkit
@@ -115,6 +132,13 @@ def test_a_copied_answer_passes_the_visible_check_but_not_the_hidden_tests(noteb
     with pytest.raises(AssertionError) as error:
         _run(COPIED[exercise], check)
     assert "cualquier tamaño" in str(error.value)
+
+
+@pytest.mark.parametrize(("exercise", "code", "message"), MISTAKES)
+def test_each_mistake_is_refused_with_its_message(notebook, exercise, code, message):
+    with pytest.raises(AssertionError) as error:
+        _run(code, _cells(notebook, exercise)[1])
+    assert message in str(error.value)
 
 
 @pytest.mark.parametrize("exercise", sorted(BYPASS))
