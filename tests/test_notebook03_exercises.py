@@ -38,6 +38,38 @@ COPIED = {  # the visible check's configuration answered with a literal: the hid
                           kernel_size=(7, 3, 3), dense_units=(128, 64), dropout=0.5,
                           pooling="avg").count_params()),
 }
+# the right numbers or behaviour by a route the exercise forbids: the hidden tests refuse it
+BYPASS = {
+    "ej1": ("def parametros_a_mano(f1, f2, n):  # reads the built model's weights\n"
+            "    red = models.conv_net((28, 28, 1), 10, filters=(f1, f2), convs_per_block=1,\n"
+            "                          dense_units=(n,))\n"
+            "    return int(sum(np.prod(w.shape) for w in red.weights))", "a mano"),
+    "ej2": (GAP + "def ahorro_gap(alto, ancho):  # builds both models\n"
+            "    size = lambda model: int(sum(np.prod(w.shape) for w in model.weights))\n"
+            "    return size(models.deck_cnn((alto, ancho, 1), 10))"
+            " - size(deck_con_gap((alto, ancho, 1)))",
+            "a mano"),
+    "ej4": ("def aumento_vertical(seed=1):  # cnnkit's helper, not Keras's layers\n"
+            "    return augmentation(flip='vertical', translation=0.0, seed=seed)",
+            "sin augmentation"),
+}
+# more wrong answers, each with the words of the message that must name its mistake
+MISTAKES = [
+    ("ej2", f"def deck_con_gap(forma):  # no dropout\n    return models.conv_net(forma, 10, "
+            f"{DECK.replace(', dropout=0.5', '')}, pooling='avg')\n"
+            "def ahorro_gap(alto, ancho):\n    return (alto // 8 * ancho // 8 * 256 - 256) * 128",
+     "dropout"),
+    ("ej2", f"def deck_con_gap(forma):  # an added L2\n    return models.conv_net(forma, 10, "
+            f"{DECK}, l2=1e-3, pooling='avg')\n"
+            "def ahorro_gap(alto, ancho):\n    return (alto // 8 * ancho // 8 * 256 - 256) * 128",
+     "regularización"),
+    ("ej4", "def aumento_vertical(seed=1):  # ignores its seed\n"
+            "    return keras.Sequential([keras.layers.RandomFlip('vertical', seed=3)])",
+     "la semilla que recibe"),
+    ("ej4", "def aumento_vertical(seed=1):  # the wrong direction\n"
+            "    return keras.Sequential([keras.layers.RandomFlip('horizontal', seed=seed)])",
+     "volteada en vertical"),
+]
 PRELUDE = """import numpy as np
 import keras
 import cnnkit
@@ -100,6 +132,24 @@ def test_a_copied_answer_passes_the_visible_check_but_not_the_hidden_tests(noteb
     with pytest.raises(AssertionError) as error:
         _run(COPIED[exercise], check)
     assert "cualquier tamaño" in str(error.value)
+
+
+@pytest.mark.parametrize(("exercise", "code", "message"), MISTAKES)
+def test_each_mistake_is_refused_with_its_message(notebook, exercise, code, message):
+    with pytest.raises(AssertionError) as error:
+        _run(code, _cells(notebook, exercise)[1])
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize("exercise", sorted(BYPASS))
+def test_a_forbidden_route_passes_the_visible_check_but_not_the_hidden_tests(notebook, exercise):
+    code, message = BYPASS[exercise]
+    _, check = _cells(notebook, exercise)
+    visible = check.split("### BEGIN HIDDEN TESTS")[0]
+    _run(code, visible)
+    with pytest.raises(AssertionError) as error:
+        _run(code, check)
+    assert message in str(error.value)
 
 
 def test_visible_checks_and_earlier_outputs_do_not_give_the_answers(notebook):
