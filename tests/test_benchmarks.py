@@ -197,6 +197,18 @@ def test_the_bn_diagnosis_never_overwrites_a_file(labels, tmp_path):
     assert taken.read_text() == "{}\n"
 
 
+def test_the_bn_diagnosis_settings_are_the_rates_the_stored_run_chose(stored):
+    """Notebook 05 says the diagnosis runs the BN variant with the rates its cross-validation
+    chose (and the base recipe's fine-tuning rate): SETTINGS must be those stored choices."""
+    from cnnkit.experiments.bn_diagnosis import SETTINGS
+
+    chosen = {r["recipe"]: r["chosen"] for r in stored if r["kind"] == "tune" and r["n"] == 100}
+    variant, base = chosen["bn_reestimate"], chosen["base"]
+    assert SETTINGS[0] == (True, variant["extractor"], variant["finetune"])
+    assert SETTINGS[1] == (True, variant["extractor"], base["finetune"])
+    assert SETTINGS[2] == (False, base["extractor"], variant["finetune"])
+
+
 def test_variance_change_on_statistics_with_a_known_answer():
     import numpy as np
 
