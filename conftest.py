@@ -23,9 +23,19 @@ builder file.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# One OpenBLAS thread in the test processes and in everything they start (nbval's kernels,
+# subprocesses): set here, in the controller, before xdist starts its workers. Two workers
+# keep both cores busy, and a NumPy call that OpenBLAS splits over two threads then waits for
+# a thread that has no core: np.linalg.norm of a 318 x 318 array took 15 ms instead of 15 us
+# after `import tensorflow` under load (notebook 02's code cell 10: 7 s of the test command,
+# 0.85 s with one thread). The cnnkit grader does the same for its parallel kernels
+# (OMP_NUM_THREADS, which OpenBLAS reads too). TensorFlow's own thread pools are unchanged.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent
 SHAPES_ONLY = (ROOT / "cnnkit" / "models", ROOT / "cnnkit" / "architecture_tables.py")

@@ -15,28 +15,29 @@ import pytest
 # --dist loadfile). A file is the unit of work, so the wall time is bounded below by the
 # longest file, and a long file that starts last stretches it. The files below, the longest
 # of the whole run, go first, longest first; every other item keeps pytest's order after
-# them. Worker-seconds: the sum of the file's item times (setup included, --durations=0) in
-# the test command of 2026-12-07 17:16 (queued, quiet machine, 316 s in all, 541 worker-s),
-# after jax left .venv and the short modes and structure tests were made cheaper.
+# them. Worker-seconds: the sum of the file's item times (setup included) in the test command
+# of queue job budget-after, 2026-12-08 01:37 (178 s in all, 314 worker-s; both workers busy
+# to within 0.4 s of the end), after OPENBLAS_NUM_THREADS=1 (the root conftest.py). The
+# order is the one measured in the test command of 2026-12-07 17:16 (541 worker-s then).
 # ---------------------------------------------------------------------------------------
 
 LONGEST_FIRST = (
-    "notebooks/05_transfer_learning.ipynb",  # 64 s (cells 29, 41, 21: 8-13 s each)
-    "notebooks/03_cnn_fashion_mnist.ipynb",  # 53 s
-    "notebooks/06_arquitecturas_profundas.ipynb",  # 45 s (cell 30: 9 s)
-    "notebooks/01_convolucion_y_filtros.ipynb",  # 40 s
-    "notebooks/04_ejercicio_lenet5.ipynb",  # 33 s
-    "tests/test_experiments_degradation.py",  # 30 s
-    "tests/test_transfer.py",  # 27 s
-    "tests/test_experiments_families.py",  # 25 s
-    "tests/test_startup_stderr.py",  # 19 s: two kernels with the default fd capture (at once)
-    "notebooks/02_pooling_y_dimensionalidad.ipynb",  # 17 s
-    "tests/test_viz_network.py",  # 16 s: the oneDNN guard in a subprocess
-    "cnnkit/experiments/degradation.py",  # 13 s: doctests that train two tiny ResNets
-    "tests/test_resnet.py",  # 12 s
-    "tests/test_architectures.py",  # 11 s
-    "tests/test_efficientnet_lite.py",  # 11 s
-    "tests/test_builder_rules.py",  # 10 s (345 small builds)
+    "notebooks/05_transfer_learning.ipynb",  # 27 s (cells 30, 0, 41, 28: 2.5-5.3 s each)
+    "notebooks/03_cnn_fashion_mnist.ipynb",  # 24 s
+    "notebooks/06_arquitecturas_profundas.ipynb",  # 20 s
+    "notebooks/01_convolucion_y_filtros.ipynb",  # 22 s
+    "notebooks/04_ejercicio_lenet5.ipynb",  # 15 s
+    "tests/test_experiments_degradation.py",  # 14 s
+    "tests/test_transfer.py",  # 18 s
+    "tests/test_experiments_families.py",  # 22 s
+    "tests/test_startup_stderr.py",  # 15 s: two kernels with the default fd capture (at once)
+    "notebooks/02_pooling_y_dimensionalidad.ipynb",  # 10 s
+    "tests/test_viz_network.py",  # 13 s: the oneDNN guard in a subprocess
+    "cnnkit/experiments/degradation.py",  # 14 s: doctests that train two tiny ResNets
+    "tests/test_resnet.py",  # 5 s
+    "tests/test_architectures.py",  # 12 s
+    "tests/test_efficientnet_lite.py",  # 6 s
+    "tests/test_builder_rules.py",  # 6 s (345 small builds)
 )
 ROOT = Path(__file__).resolve().parents[1]
 

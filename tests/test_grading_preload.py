@@ -113,3 +113,40 @@ def _state(pid: int) -> str:
 def test_messages_are_json_lines():
     assert preload.decode(preload.encode({"status": 0})) == {"status": 0}
     assert preload.encode({"pid": 1}).endswith(b"\n")
+
+
+# A stand-in server that holds its reply: the kernel (here a plain process) already runs
+# when the client interrupts the launcher, before the launcher knows the kernel's pid.
+KERNEL = "import os, signal, time\nsignal.signal(signal.SIGINT, lambda *_: os._exit(4))\n" \
+         "print('ready', flush=True)\ntime.sleep(60)\n"
+
+
+def test_an_interrupt_before_the_server_replies_reaches_the_kernel(tmp_path):
+    import socket
+    import threading
+
+    path = str(tmp_path / "kernels.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+    request = dict(uid=UID, gid=UID, connection="c.json", home=str(tmp_path), env={})
+    launcher = subprocess.Popen(  # SIGINT's default handler, whatever this process inherited
+        [sys.executable, "-c", LAUNCHER, path, preload.encode(request).decode()],
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    conn, _ = listener.accept()
+    preload._read_message(conn)  # the request: the launcher waits for the pid now
+    kernel = subprocess.Popen([sys.executable, "-c", KERNEL], stdout=subprocess.PIPE, text=True)
+    assert kernel.stdout.readline().strip() == "ready"
+    launcher.send_signal(signal.SIGINT)
+    time.sleep(0.5)  # the launcher handles the signal before it has the pid
+    conn.sendall(preload.encode({"pid": kernel.pid}))
+    done = threading.Thread(target=lambda: conn.sendall(preload.encode(
+        {"status": kernel.wait(timeout=30)})))
+    done.start()
+    try:
+        assert launcher.wait(timeout=30) == 4
+    finally:
+        kernel.kill()
+        done.join()
+        conn.close()
+        listener.close()

@@ -78,6 +78,23 @@ def fork_kernel(
     Raises:
         OSError: the server cannot be reached (the caller starts the kernel itself).
     """
+    pid: int | None = None
+    pending: list[int] = []
+
+    def forward(signum, _frame):
+        if pid is None:  # the kernel may be running already: forwarded once its pid is known
+            pending.append(signum)
+            return
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    # Before the request: the kernel can start (and a client interrupt it) before the reply
+    # with its pid arrives; a signal in between was lost (or, with SIGINT's default handler,
+    # killed the launcher and left the kernel running).
+    previous = {signum: signal.signal(signum, forward)  # Jupyter interrupts the process group
+                for signum in (signal.SIGINT, signal.SIGTERM)}
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(path)
@@ -86,17 +103,14 @@ def fork_kernel(
         reply, _ = _read_message(conn)
     except (OSError, ValueError):
         conn.close()
+        for signum, handler in previous.items():  # the caller starts the kernel itself
+            signal.signal(signum, handler)
+        for signum in pending:  # as they would have acted without this call
+            os.kill(os.getpid(), signum)
         raise
     pid = reply["pid"]
-
-    def forward(signum, _frame):
-        try:
-            os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
-
-    signal.signal(signal.SIGINT, forward)  # Jupyter interrupts the launcher's process group
-    signal.signal(signal.SIGTERM, forward)
+    for signum in pending:
+        forward(signum, None)
     try:
         while True:
             try:
