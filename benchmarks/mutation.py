@@ -73,8 +73,13 @@ EXERCISE_TESTS = ("tests/test_exercises*.py", "tests/test_lenet*.py",
                   "tests/test_architecture_exercises*.py", "tests/test_explain_error*.py")
 
 TARGETS = (
+    # mutmut calls each mutated function through a trampoline, one frame more: the warning
+    # of pool2d's former mode name then points into mutmut, not at the caller
+    # (stacklevel=2), and this one test fails on the unmutated copy.
     Target("ops", ("cnnkit/ops.py", "cnnkit/ops/*.py"),
-           ("tests/test_ops*.py", "tests/test_behaviour_ops*.py", BAD)),
+           ("tests/test_ops*.py", "tests/test_behaviour_ops*.py", BAD),
+           ("--deselect", "tests/test_ops.py::test_pool2d_former_average_name_works_with_a_"
+                          "pending_deprecation_only")),
     Target("kernels", ("cnnkit/kernels.py",),
            ("tests/test_kernels*.py", "tests/test_behaviour_ops*.py", BAD)),
     Target("convmatrix", ("cnnkit/convmatrix.py",),

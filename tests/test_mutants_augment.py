@@ -6,6 +6,7 @@ image goes through them.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from cnnkit.augment import augmentation
@@ -96,3 +97,12 @@ def test_zero_turns_a_transformation_off_and_none_turns_off_flip():
         "random_flip", "random_translation"
     ]  # fmt: skip
     assert augmentation().name == "augmentation"
+
+
+def test_the_smallest_crop_one_pixel_on_a_side_is_accepted():
+    # `crop` (0, 24) is refused above; one step inside, a crop of 1 row is legal.
+    aug = augmentation(crop=(1, 3), flip=None, translation=0)
+    images = np.arange(2 * 5 * 5, dtype="float32").reshape(2, 5, 5, 1) / 50
+    out = np.asarray(aug(images, training=False))  # the central crop at inference
+    assert out.shape == (2, 1, 3, 1)
+    np.testing.assert_allclose(out, images[:, 2:3, 1:4], rtol=1e-6)

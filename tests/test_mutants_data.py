@@ -261,3 +261,157 @@ def test_empty_integer_arrays_bools_floats_and_other_types():
         scale_pixels(np.array(["a"]), "x")
     assert str(info.value) == ("`x` must hold numbers (uint8, another integer type in 0-255, "
                                "bool or float), got dtype <U1.")  # fmt: skip
+
+
+def test_a_named_folder_that_holds_none_of_the_files_names_them_all(home):
+    folder = home / "empty"
+    folder.mkdir()
+    with pytest.raises(files.DatasetNotFoundError) as info:
+        files.find_and_read(_spec(subdir=None), ("`data_dir`", folder), download=True)
+    assert str(info.value).startswith(f"`data_dir` is {folder}, which lacks a.bin, b.bin. Put "
+                                      "a.bin, b.bin there or point")  # fmt: skip
+
+
+# ------------------------------------------------- make_dataset and the loaders, whole messages
+# (benchmarks/mutation.py data: these checks were tested by a fragment of their message only)
+
+
+@pytest.mark.parametrize(("x", "y", "kwargs", "error", "message"), [
+    ([[1]], None, {}, TypeError,
+     "`x` must be a NumPy array of images, got list. Convert it with np.asarray."),
+    (np.zeros((4, 4)), None, {}, ValueError,
+     "`x` must have shape (N, H, W) or (N, H, W, C), got shape (4, 4); for a single image use "
+     "x[np.newaxis]"),
+    (np.zeros((0, 4, 4)), None, {}, ValueError,
+     "`x` is empty: make_dataset needs at least one image."),
+    (np.array([[["a"]]]), None, {}, TypeError,
+     "`x` must hold numbers (uint8 or float), got dtype <U1. Convert it with "
+     "x.astype('float32') / 255."),
+    (np.array([[[0.5, np.nan]]]), None, {}, ValueError,
+     "`x` contains NaN values; clean the images before building a dataset."),
+    (np.array([[[-0.5, 1.5]]]), None, {}, ValueError,
+     "`x` (float images) must be in [0, 1], got values in [-0.5, 1.5]; pass the uint8 arrays "
+     "from the loaders (make_dataset scales them) or divide by 255."),
+    (np.zeros((2, 3, 3)), np.zeros((2, 1, 1)), {}, ValueError,
+     "`y` must be a 1-D array of labels (or 2-D one-hot), got shape (2, 1, 1)."),
+    (np.zeros((2, 3, 3)), None, {"batch_size": 0}, ValueError,
+     "`batch_size` must be an int >= 1, got 0. For example batch_size=128."),
+    (np.zeros((2, 3, 3)), None, {"shuffle": "yes"}, TypeError,
+     "`shuffle` must be True or False, got str: 'yes'. Use shuffle=True for training data only."),
+    (np.zeros((2, 3, 3)), None, {"augment": 3}, TypeError,
+     "`augment` must be a Keras layer or keras.Sequential (something callable) or None, got "
+     "int. For example augment=cnnkit.augment.augmentation()."),
+])  # fmt: skip
+def test_make_dataset_errors_whole(x, y, kwargs, error, message):
+    from cnnkit.data import make_dataset
+
+    with pytest.raises(error) as info:
+        make_dataset(x, y, **{"batch_size": 2, "shuffle": False, **kwargs})
+    assert str(info.value) == message
+
+
+def test_make_dataset_on_another_backend_names_itself(monkeypatch):
+    from cnnkit import _backend
+    from cnnkit.data import make_dataset
+
+    monkeypatch.setattr(_backend, "keras_backend", lambda: "jax")
+    with pytest.raises(RuntimeError) as info:
+        make_dataset(np.zeros((1, 2, 2), np.uint8), None, batch_size=1, shuffle=False)
+    assert str(info.value).startswith("cnnkit.data.make_dataset needs the TensorFlow backend ")
+
+
+def test_make_dataset_augments_images_without_labels_in_training_mode():
+    from cnnkit.data import make_dataset
+
+    seen = []
+
+    def augment(batch, training=False):
+        seen.append(training)
+        return batch * 0.5 + (0.25 if training else 0.0)
+
+    x = np.array([[[0, 255]], [[255, 0]], [[51, 51]]], np.uint8)  # 3 images of 1x2
+    batches = [b.numpy() for b in make_dataset(x, None, batch_size=2, shuffle=False,
+                                               augment=augment)]  # fmt: skip
+    assert seen and all(t is True for t in seen)
+    assert [b.shape for b in batches] == [(2, 1, 2, 1), (1, 1, 2, 1)]
+    np.testing.assert_allclose(np.concatenate(batches)[..., 0], x / 255 * 0.5 + 0.25, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"sample": "yes"}, TypeError,
+     "`sample` must be True, False or None, got str: 'yes'. None follows the mode "
+     "(CNNKIT_QUICK)."),
+    ({"data_dir": "/datos", "sample": True}, ValueError,
+     "`sample=True` returns the sample shipped with cnnkit, so `data_dir` (/datos) would be "
+     "ignored: pass one or the other."),
+])  # fmt: skip
+@pytest.mark.parametrize("loader", ["load_fashion_mnist", "load_mnist"])
+def test_loader_argument_errors_whole(loader, kwargs, error, message):
+    from cnnkit import data
+
+    with pytest.raises(error) as info:
+        getattr(data, loader)(**kwargs)
+    assert str(info.value) == message
+
+
+@pytest.fixture
+def no_copies(home, monkeypatch):
+    """No dataset anywhere (empty Keras cache, no Debian folder), not in short mode."""
+    from cnnkit import data
+
+    monkeypatch.delenv("CNNKIT_QUICK", raising=False)
+    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", home / "debian")
+    return home
+
+
+@pytest.mark.parametrize(("loader", "name"), [("load_fashion_mnist", "Fashion-MNIST"),
+                                              ("load_mnist", "MNIST")])  # fmt: skip
+def test_the_not_found_message_names_the_dataset(no_copies, loader, name):
+    from cnnkit import data
+
+    with pytest.raises(files.DatasetNotFoundError) as info:
+        getattr(data, loader)(download=False)
+    lines = str(info.value).splitlines()
+    assert lines[0] == f"{name} was not found on this computer and could not be downloaded."
+    assert lines[-1] == f"  - or use the small sample shipped with cnnkit: {loader}(sample=True)"
+
+
+def test_load_mnist_downloads_by_default_as_a_last_resort(no_copies, monkeypatch):
+    from cnnkit import data
+
+    arrays = {"x_train": np.full((3, 28, 28), 9, np.uint8), "y_train": np.arange(3, dtype=np.uint8),
+              "x_test": np.zeros((1, 28, 28), np.uint8), "y_test": np.zeros(1, np.uint8)}
+    cache = no_copies / "keras_home" / "datasets"
+    calls = []
+
+    def download() -> None:  # what keras.datasets.mnist.load_data does: mnist.npz in the cache
+        calls.append(1)
+        cache.mkdir(parents=True, exist_ok=True)
+        np.savez(cache / data.MNIST_FILE, **arrays)
+
+    monkeypatch.setattr(data, "_download_mnist", download)
+    monkeypatch.setattr(data, "MNIST_SHA256", "will be set below")
+    with pytest.raises(data.DatasetIntegrityError):  # downloaded, then checked
+        data.load_mnist()
+    assert calls == [1]
+    monkeypatch.setattr(data, "MNIST_SHA256",
+                        hashlib.sha256((cache / data.MNIST_FILE).read_bytes()).hexdigest())
+    (x, y), _ = data.load_mnist()  # the cache now has it: no second download
+    assert calls == [1] and (x == 9).all() and y.tolist() == [0, 1, 2]
+
+
+def test_an_mnist_npz_holding_pickled_objects_is_never_unpickled(no_copies, monkeypatch):
+    # np.load(allow_pickle=True) would run the pickle's code: a file that passes the hash
+    # must still be read as plain arrays only.
+    from cnnkit import data
+
+    cache = no_copies / "keras_home" / "datasets"
+    cache.mkdir(parents=True)
+    objects = np.empty(1, dtype=object)
+    objects[0] = {"not": "pixels"}
+    np.savez(cache / data.MNIST_FILE, x_train=objects, y_train=np.zeros(1, np.uint8),
+             x_test=objects, y_test=np.zeros(1, np.uint8))  # fmt: skip
+    monkeypatch.setattr(data, "MNIST_SHA256",
+                        hashlib.sha256((cache / data.MNIST_FILE).read_bytes()).hexdigest())
+    with pytest.raises(ValueError, match="allow_pickle=False"):
+        data.load_mnist(download=False)
